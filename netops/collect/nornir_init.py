@@ -1,0 +1,42 @@
+"""One way to build a Nornir object over netops' inventory, with CLI filters applied."""
+from __future__ import annotations
+
+from nornir import InitNornir
+from nornir.core import Nornir
+from nornir.core.filter import F
+
+from netops.config import Config
+from netops.sources.nornir_plugin import NetopsInventory
+
+
+def build_nornir(config: Config, *, workers: int = 50) -> Nornir:
+    nr = InitNornir(
+        runner={"plugin": "threaded", "options": {"num_workers": workers}},
+        inventory={"plugin": "NetopsInventory", "options": {"config": config}},
+        logging={"enabled": False},
+    )
+    return nr
+
+
+def apply_filters(nr: Nornir, *, pds: tuple[str, ...] = (), roles: tuple[str, ...] = (),
+                  platforms: tuple[str, ...] = (), expressions: tuple[str, ...] = ()) -> Nornir:
+    """CLI filters: --pd, --role, --platform (each repeatable = OR), --filter 'key__op=value' (AND)."""
+    if pds:
+        nr = nr.filter(_any(F(pd__code=code.upper()) for code in pds))
+    if roles:
+        nr = nr.filter(_any(F(role=role) for role in roles))
+    if platforms:
+        nr = nr.filter(_any(F(platform=p) for p in platforms))
+    for expr in expressions:
+        key, sep, value = expr.partition("=")
+        if not sep:
+            raise ValueError(f"--filter {expr!r}: expected key=value, e.g. data__role=pd-edge")
+        nr = nr.filter(F(**{key.removeprefix("data__"): value}))
+    return nr
+
+
+def _any(filters):  # type: ignore[no-untyped-def]
+    combined = None
+    for f in filters:
+        combined = f if combined is None else combined | f
+    return combined

@@ -1,0 +1,93 @@
+"""Project configuration: netops.yaml at the project root (or --config / NETOPS_CONFIG).
+
+Environment variables override the file so tests and scripts can point netops at a
+scratch store or another inventory without editing anything:
+NETOPS_CONFIG, NETOPS_STORE, NETOPS_INVENTORY, NETOPS_TOPOLOGY, NETOPS_SECRETS_FILE, NETOPS_LAB_STATE.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from netops.errors import ConfigError, InputError
+from netops.sources.yamlfile import load_yaml
+
+CONFIG_NAME = "netops.yaml"
+
+
+class Policy(BaseModel):
+    """A redundancy rule: every PD of these kinds must reach the Pusat Data duct-diverse."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    pd_kinds: list[str] = Field(default_factory=list)
+    pds: list[str] = Field(default_factory=list)
+    require: str = "diverse"
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    root: Path
+    inventory_dir: Path
+    topology_dir: Path
+    store_url: str
+    secrets_file: Path | None = None
+    lab_state: Path
+    diagrams_dir: Path
+    policies: list[Policy] = Field(default_factory=list)
+    sweep: dict[str, Any] = Field(default_factory=dict)
+
+
+def find_config(explicit: str | os.PathLike[str] | None = None) -> Path | None:
+    """--config, else NETOPS_CONFIG, else netops.yaml in the working directory or a parent."""
+    candidate = explicit or os.environ.get("NETOPS_CONFIG")
+    if candidate:
+        path = Path(candidate)
+        if not path.exists():
+            raise ConfigError(f"config file not found: {path}")
+        return path
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).exists():
+            return folder / CONFIG_NAME
+    return None
+
+
+def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
+    path = find_config(explicit)
+    raw: dict[str, Any] = {}
+    root = Path.cwd().resolve()
+    if path is not None:
+        doc = load_yaml(path)
+        raw = doc.data if isinstance(doc.data, dict) else {}
+        root = path.resolve().parent
+    env = os.environ
+
+    def as_path(value: str | None, default: str) -> Path:
+        p = Path(value or default).expanduser()
+        return p if p.is_absolute() else root / p
+
+    store = env.get("NETOPS_STORE") or raw.get("store") or "sqlite:///var/netops.sqlite"
+    if store.startswith("sqlite:///") and not store.startswith("sqlite:////"):
+        store = "sqlite:///" + str(root / store.removeprefix("sqlite:///"))
+    secrets = env.get("NETOPS_SECRETS_FILE") or raw.get("secrets_file")
+    try:
+        return Config(
+            root=root,
+            inventory_dir=as_path(env.get("NETOPS_INVENTORY") or raw.get("inventory_dir"), "inventory"),
+            topology_dir=as_path(env.get("NETOPS_TOPOLOGY") or raw.get("topology_dir"), "topology"),
+            store_url=store,
+            secrets_file=as_path(secrets, "") if secrets else None,
+            lab_state=as_path(env.get("NETOPS_LAB_STATE") or raw.get("lab_state"), "/run/netops/lab/state.json"),
+            diagrams_dir=as_path(raw.get("diagrams_dir"), "topology/diagrams"),
+            policies=raw.get("policies") or [],
+            sweep=raw.get("sweep") or {},
+        )
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"])
+        raise InputError.at(path or CONFIG_NAME, None, field, err["msg"]) from exc

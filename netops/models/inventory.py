@@ -1,0 +1,107 @@
+"""Who owns what, and where: PDs, sites, devices and their interfaces.
+
+Shapes only, no I/O. Example device as it sits under `data:` in inventory/hosts.yaml::
+
+    role: pd-edge
+    site: kantor-disdukcapil
+    model: CCR2004-16G-2S+
+    interfaces:
+      - {name: sfp-sfpplus1, ipv4: 198.18.0.7/31, speed_mbps: 10000}
+"""
+from __future__ import annotations
+
+from enum import Enum
+from ipaddress import IPv4Address, IPv4Interface
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Strict(BaseModel):
+    """Unknown keys are typos in hand-written files: refuse them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class PDKind(str, Enum):
+    dinas = "dinas"
+    badan = "badan"
+    sekretariat = "sekretariat"
+    inspektorat = "inspektorat"
+    satpol = "satpol"
+    kecamatan = "kecamatan"
+    rsud = "rsud"
+    mpp = "mpp"
+    upt = "upt"
+
+
+class Role(str, Enum):
+    core = "core"
+    distribution = "distribution"
+    pd_edge = "pd-edge"
+    access_switch = "access-switch"
+    ap = "ap"
+    special = "special"
+
+
+ROUTER_ROLES = frozenset({Role.core, Role.distribution, Role.pd_edge})
+
+
+class Contact(Strict):
+    """The PD's Service Desk Tingkat 1 (Art. 40(7)): who Tier 2 calls back."""
+
+    name: str
+    phone: str
+    email: str
+
+
+class PD(Strict):
+    """A Perangkat Daerah: a government agency of the city."""
+
+    code: str = Field(pattern=r"^[A-Z0-9][A-Z0-9-]{1,31}$")
+    name: str
+    kind: PDKind
+    service_desk: Contact
+
+
+class GPS(Strict):
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class Site(Strict):
+    id: str
+    name: str
+    address: str
+    gps: GPS | None = None
+
+
+class Interface(Strict):
+    name: str
+    description: str = ""
+    ipv4: IPv4Interface | None = None
+    speed_mbps: int | None = Field(default=None, gt=0)
+    enabled: bool = True
+
+
+class Device(Strict):
+    """A managed device. `hostname` is the inventory name; `mgmt_ip` is what tools connect to."""
+
+    hostname: str
+    mgmt_ip: IPv4Address
+    platform: str
+    lab_platform: str | None = None
+    role: Role
+    pd: str
+    site: str
+    vendor: str | None = None
+    model: str | None = None
+    serial: str | None = None
+    loopback: IPv4Interface | None = None
+    interfaces: list[Interface] = Field(default_factory=list)
+
+    def interface(self, name: str) -> Interface | None:
+        return next((i for i in self.interfaces if i.name == name), None)
+
+    @property
+    def is_router(self) -> bool:
+        return self.role in ROUTER_ROLES

@@ -1,0 +1,249 @@
+"""Read inventory/ (Nornir SimpleInventory files) and topology/ into checked models.
+
+The files stay loadable by stock Nornir: netops' own fields live under `data:`,
+PDs are Nornir groups named `pd_<code>` whose data carries a `pd:` block, platforms
+are groups named `platform_<name>`. Every problem found is an Issue with file:line:field;
+loading collects all of them instead of stopping at the first.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from netops.errors import InputError, Issue
+from netops.models.inventory import PD, Device, Role, Site
+from netops.models.plant import Duct, FibreLink
+from netops.models.vps import PusatData
+from netops.sources.yamlfile import YamlDoc, load_yaml
+
+PD_GROUP_PREFIX = "pd_"
+
+
+@dataclass
+class Inventory:
+    """Everything declared about the city network, cross-checked."""
+
+    pds: dict[str, PD] = field(default_factory=dict)
+    sites: dict[str, Site] = field(default_factory=dict)
+    devices: dict[str, Device] = field(default_factory=dict)
+    links: dict[str, FibreLink] = field(default_factory=dict)
+    ducts: dict[str, Duct] = field(default_factory=dict)
+    pusat_data: PusatData = field(default_factory=PusatData)
+
+    def devices_of(self, pd_code: str) -> list[Device]:
+        return [d for d in self.devices.values() if d.pd == pd_code]
+
+    def counts(self) -> dict[str, int]:
+        return {"pds": len(self.pds), "sites": len(self.sites), "devices": len(self.devices),
+                "links": len(self.links), "ducts": len(self.ducts)}
+
+
+def load_inventory(inventory_dir: Path, topology_dir: Path) -> Inventory:
+    """Load and check; raise InputError listing every issue when anything is wrong."""
+    inventory, issues = check_inventory(inventory_dir, topology_dir)
+    if issues:
+        raise InputError(issues)
+    return inventory
+
+
+def check_inventory(inventory_dir: Path, topology_dir: Path) -> tuple[Inventory, list[Issue]]:
+    """Load what can be loaded and return it with the issues found (empty when clean)."""
+    issues: list[Issue] = []
+    docs: dict[str, YamlDoc] = {}
+    for key, path, required in (
+        ("hosts", inventory_dir / "hosts.yaml", True),
+        ("groups", inventory_dir / "groups.yaml", True),
+        ("defaults", inventory_dir / "defaults.yaml", False),
+        ("sites", inventory_dir / "sites.yaml", True),
+        ("pusat_data", inventory_dir / "pusat_data.yaml", False),
+        ("links", topology_dir / "links.yaml", True),
+        ("ducts", topology_dir / "ducts.yaml", True),
+    ):
+        try:
+            docs[key] = load_yaml(path, required=required)
+        except InputError as exc:
+            issues.extend(exc.issues)
+    if issues:
+        return Inventory(), issues
+    inv = Inventory()
+    _read_sites(docs["sites"], inv, issues)
+    groups = _mapping(docs["groups"], issues)
+    _read_pds(docs["groups"], groups, inv, issues)
+    _read_devices(docs["hosts"], groups, _mapping(docs["defaults"], issues), inv, issues)
+    _read_plant(docs["ducts"], "ducts", Duct, inv.ducts, issues)
+    _read_plant(docs["links"], "links", FibreLink, inv.links, issues)
+    _read_pusat_data(docs["pusat_data"], inv, issues)
+    _check_links(docs["links"], inv, issues)
+    _check_devices(docs["hosts"], docs["groups"], inv, issues)
+    return inv, issues
+
+
+def _mapping(doc: YamlDoc, issues: list[Issue]) -> dict[str, Any]:
+    data = doc.data
+    if not isinstance(data, dict):
+        issues.append(Issue(str(doc.path), 1, "(file)", "expected a mapping at the top level"))
+        return {}
+    return data
+
+
+def _validate(model: type[BaseModel], raw: Any, doc: YamlDoc, base: tuple[str | int, ...],
+              issues: list[Issue], extra_locs: dict[str, tuple[str | int, ...]] | None = None) -> Any:
+    """Build a model; turn each pydantic error into an Issue pointing at the offending line."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            head = str(loc[0]) if loc else ""
+            file_loc = (extra_locs or {}).get(head, base + loc)
+            field_name = ".".join(str(p) for p in (base + loc)[-max(len(loc), 1):]) or "(entry)"
+            issues.append(Issue(str(doc.path), doc.line_of(file_loc), field_name, err["msg"]))
+        return None
+
+
+def _read_sites(doc: YamlDoc, inv: Inventory, issues: list[Issue]) -> None:
+    for site_id, raw in _mapping(doc, issues).items():
+        site = _validate(Site, {"id": site_id, **(raw or {})}, doc, (site_id,), issues)
+        if site:
+            inv.sites[site_id] = site
+
+
+def _read_pds(doc: YamlDoc, groups: dict[str, Any], inv: Inventory, issues: list[Issue]) -> None:
+    for name, raw in groups.items():
+        if not name.startswith(PD_GROUP_PREFIX):
+            continue
+        pd_raw = ((raw or {}).get("data") or {}).get("pd")
+        if pd_raw is None:
+            issues.append(Issue(str(doc.path), doc.line_of((name,)), "data.pd", "PD group has no pd: block"))
+            continue
+        pd = _validate(PD, pd_raw, doc, (name, "data", "pd"), issues)
+        if pd is None:
+            continue
+        if name != PD_GROUP_PREFIX + pd.code.lower():
+            issues.append(Issue(str(doc.path), doc.line_of((name,)), "data.pd.code",
+                                f"group {name} must be named {PD_GROUP_PREFIX}{pd.code.lower()}"))
+        inv.pds[pd.code] = pd
+
+
+def _inherited(name: str, groups: dict[str, Any], key: str, seen: frozenset[str] = frozenset()) -> Any:
+    """Nornir's lookup order: the group itself, then its parent groups depth-first."""
+    group = groups.get(name) or {}
+    if key in group:
+        return group[key]
+    if key in (group.get("data") or {}):
+        return group["data"][key]
+    for parent in group.get("groups") or []:
+        if parent not in seen:
+            value = _inherited(parent, groups, key, seen | {name})
+            if value is not None:
+                return value
+    return None
+
+
+def _read_devices(doc: YamlDoc, groups: dict[str, Any], defaults: dict[str, Any],
+                  inv: Inventory, issues: list[Issue]) -> None:
+    for name, raw in _mapping(doc, issues).items():
+        raw = raw or {}
+        data = dict(raw.get("data") or {})
+        member_of = list(raw.get("groups") or [])
+        for g in member_of:
+            if g not in groups:
+                issues.append(Issue(str(doc.path), doc.line_of((name, "groups")), "groups", f"unknown group {g!r}"))
+        pd_groups = [g for g in member_of if g.startswith(PD_GROUP_PREFIX) and g in groups]
+        fields: dict[str, Any] = {"hostname": name, "mgmt_ip": raw.get("hostname")}
+        for key in ("platform", "lab_platform", "vendor"):
+            value = raw.get(key, data.get(key))
+            for g in member_of:
+                value = value if value is not None else _inherited(g, groups, key)
+            value = value if value is not None else defaults.get(key, (defaults.get("data") or {}).get(key))
+            if value is not None:
+                fields[key] = value
+        fields.update({k: v for k, v in data.items() if k not in ("vendor", "lab_platform", "platform")})
+        if len(pd_groups) > 1:
+            issues.append(Issue(str(doc.path), doc.line_of((name, "groups")), "groups",
+                                f"device is in {len(pd_groups)} PDs ({', '.join(pd_groups)}); a device has one owner"))
+        if not pd_groups:
+            issues.append(Issue(str(doc.path), doc.line_of((name, "groups")), "groups",
+                                f"device {name} is in no PD (add a {PD_GROUP_PREFIX}<code> group)"))
+            fields["pd"] = ""
+        else:
+            fields["pd"] = str(_inherited(pd_groups[0], groups, "pd")["code"]) if _inherited(
+                pd_groups[0], groups, "pd") else ""
+        locs = {"mgmt_ip": (name, "hostname"), "platform": (name, "groups"), "pd": (name, "groups")}
+        device = _validate(Device, fields, doc, (name, "data"), issues, locs)
+        if device:
+            inv.devices[name] = device
+
+
+def _read_plant(doc: YamlDoc, key: str, model: type[BaseModel], into: dict[str, Any], issues: list[Issue]) -> None:
+    entries = _mapping(doc, issues).get(key)
+    if not isinstance(entries, list):
+        issues.append(Issue(str(doc.path), doc.line_of((key,)), key, f"expected a list under {key}:"))
+        return
+    for i, raw in enumerate(entries):
+        item = _validate(model, raw, doc, (key, i), issues)
+        if item is None:
+            continue
+        if item.id in into:
+            issues.append(Issue(str(doc.path), doc.line_of((key, i, "id")), f"{key}[{i}].id", f"duplicate id {item.id}"))
+        into[item.id] = item
+
+
+def _read_pusat_data(doc: YamlDoc, inv: Inventory, issues: list[Issue]) -> None:
+    raw = _mapping(doc, issues)
+    if raw:
+        pusat = _validate(PusatData, raw, doc, (), issues)
+        if pusat:
+            inv.pusat_data = pusat
+
+
+def _check_links(doc: YamlDoc, inv: Inventory, issues: list[Issue]) -> None:
+    used: dict[tuple[str, str], str] = {}
+    for i, link in enumerate(inv.links.values()):
+        for side, end in (("a", link.a), ("b", link.b)):
+            where = ("links", i, side)
+            device = inv.devices.get(end.device)
+            if device is None:
+                issues.append(Issue(str(doc.path), doc.line_of(where + ("device",)), f"links[{i}].{side}.device",
+                                    f"link {link.id}: unknown device {end.device!r}"))
+                continue
+            if device.interface(end.interface) is None:
+                issues.append(Issue(str(doc.path), doc.line_of(where + ("interface",)), f"links[{i}].{side}.interface",
+                                    f"link {link.id}: device {end.device} has no interface {end.interface!r}"))
+            key = (end.device, end.interface)
+            if key in used:
+                issues.append(Issue(str(doc.path), doc.line_of(where), f"links[{i}].{side}",
+                                    f"link {link.id}: {end.device} {end.interface} is already used by {used[key]}"))
+            used[key] = link.id
+        for j, duct_id in enumerate(link.ducts):
+            if duct_id not in inv.ducts:
+                issues.append(Issue(str(doc.path), doc.line_of(("links", i, "ducts", j)), f"links[{i}].ducts[{j}]",
+                                    f"link {link.id}: unknown duct {duct_id!r}"))
+
+
+def _check_devices(hosts: YamlDoc, groups: YamlDoc, inv: Inventory, issues: list[Issue]) -> None:
+    first_with_ip: dict[str, str] = {}
+    for name, device in inv.devices.items():
+        ip = str(device.mgmt_ip)
+        if ip in first_with_ip:
+            issues.append(Issue(str(hosts.path), hosts.line_of((name, "hostname")), "hostname",
+                                f"duplicate management IP {ip} (also {first_with_ip[ip]})"))
+        first_with_ip.setdefault(ip, name)
+        if device.site not in inv.sites:
+            issues.append(Issue(str(hosts.path), hosts.line_of((name, "data", "site")), "data.site",
+                                f"unknown site {device.site!r}"))
+        names = Counter(i.name for i in device.interfaces)
+        for iface, count in names.items():
+            if count > 1:
+                issues.append(Issue(str(hosts.path), hosts.line_of((name, "data", "interfaces")),
+                                    "data.interfaces", f"interface {iface} declared {count} times"))
+    edge_pds = {d.pd for d in inv.devices.values() if d.role == Role.pd_edge}
+    for code in inv.pds:
+        if code not in edge_pds:
+            group = PD_GROUP_PREFIX + code.lower()
+            issues.append(Issue(str(groups.path), groups.line_of((group,)), f"{group}.data.pd",
+                                f"PD {code} has no edge router (no device with role pd-edge)"))

@@ -16,6 +16,8 @@ from netops.errors import ConfigError, InputError
 from netops.sources.yamlfile import load_yaml
 
 CONFIG_NAME = "netops.yaml"
+CONFIG_KEYS = frozenset({"inventory_dir", "topology_dir", "store", "secrets_file", "lab_state", "diagrams_dir",
+                         "policies", "sweep"})
 
 
 class Policy(BaseModel):
@@ -65,6 +67,10 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
         doc = load_yaml(path)
         raw = doc.data if isinstance(doc.data, dict) else {}
         root = path.resolve().parent
+        for key in raw:
+            if key not in CONFIG_KEYS:
+                raise InputError.at(doc.name, doc.line_of((key,)), key,
+                                    f"unknown setting (known: {', '.join(sorted(CONFIG_KEYS))})")
     env = os.environ
 
     def as_path(value: str | None, default: str) -> Path:

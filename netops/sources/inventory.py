@@ -85,23 +85,36 @@ def check_inventory(inventory_dir: Path, topology_dir: Path) -> tuple[Inventory,
 def _mapping(doc: YamlDoc, issues: list[Issue]) -> dict[str, Any]:
     data = doc.data
     if not isinstance(data, dict):
-        issues.append(Issue(str(doc.path), 1, "(file)", "expected a mapping at the top level"))
+        issues.append(Issue(doc.name, 1, "(file)", "expected a mapping at the top level"))
         return {}
     return data
 
 
+def field_path(loc: tuple[str | int, ...]) -> str:
+    """`("links", 1, "a", "device")` -> `links[1].a.device`: the way a person points into YAML."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(file)"
+
+
 def _validate(model: type[BaseModel], raw: Any, doc: YamlDoc, base: tuple[str | int, ...],
-              issues: list[Issue], extra_locs: dict[str, tuple[str | int, ...]] | None = None) -> Any:
-    """Build a model; turn each pydantic error into an Issue pointing at the offending line."""
+              issues: list[Issue], field_locs: dict[str, tuple[str | int, ...]] | None = None) -> Any:
+    """Build a model; each pydantic error becomes an Issue at the offending line and YAML path.
+
+    `field_locs` maps a model field to where it really sits in the file when that differs
+    from `base + field` (e.g. a device's mgmt_ip is the Nornir `hostname` key).
+    """
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
         for err in exc.errors():
             loc = tuple(err["loc"])
             head = str(loc[0]) if loc else ""
-            file_loc = (extra_locs or {}).get(head, base + loc)
-            field_name = ".".join(str(p) for p in (base + loc)[-max(len(loc), 1):]) or "(entry)"
-            issues.append(Issue(str(doc.path), doc.line_of(file_loc), field_name, err["msg"]))
+            file_loc = (field_locs or {}).get(head, base + loc)
+            if head in (field_locs or {}):
+                file_loc = file_loc + loc[1:]
+            issues.append(Issue(doc.name, doc.line_of(file_loc), field_path(file_loc), err["msg"]))
         return None
 
 
@@ -118,13 +131,13 @@ def _read_pds(doc: YamlDoc, groups: dict[str, Any], inv: Inventory, issues: list
             continue
         pd_raw = ((raw or {}).get("data") or {}).get("pd")
         if pd_raw is None:
-            issues.append(Issue(str(doc.path), doc.line_of((name,)), "data.pd", "PD group has no pd: block"))
+            issues.append(Issue(doc.name, doc.line_of((name,)), f"{name}.data.pd", "PD group has no pd: block"))
             continue
         pd = _validate(PD, pd_raw, doc, (name, "data", "pd"), issues)
         if pd is None:
             continue
         if name != PD_GROUP_PREFIX + pd.code.lower():
-            issues.append(Issue(str(doc.path), doc.line_of((name,)), "data.pd.code",
+            issues.append(Issue(doc.name, doc.line_of((name,)), f"{name}.data.pd.code",
                                 f"group {name} must be named {PD_GROUP_PREFIX}{pd.code.lower()}"))
         inv.pds[pd.code] = pd
 
@@ -152,7 +165,7 @@ def _read_devices(doc: YamlDoc, groups: dict[str, Any], defaults: dict[str, Any]
         member_of = list(raw.get("groups") or [])
         for g in member_of:
             if g not in groups:
-                issues.append(Issue(str(doc.path), doc.line_of((name, "groups")), "groups", f"unknown group {g!r}"))
+                issues.append(Issue(doc.name, doc.line_of((name, "groups")), f"{name}.groups", f"unknown group {g!r}"))
         pd_groups = [g for g in member_of if g.startswith(PD_GROUP_PREFIX) and g in groups]
         fields: dict[str, Any] = {"hostname": name, "mgmt_ip": raw.get("hostname")}
         for key in ("platform", "lab_platform", "vendor"):
@@ -164,15 +177,15 @@ def _read_devices(doc: YamlDoc, groups: dict[str, Any], defaults: dict[str, Any]
                 fields[key] = value
         fields.update({k: v for k, v in data.items() if k not in ("vendor", "lab_platform", "platform")})
         if len(pd_groups) > 1:
-            issues.append(Issue(str(doc.path), doc.line_of((name, "groups")), "groups",
+            issues.append(Issue(doc.name, doc.line_of((name, "groups")), f"{name}.groups",
                                 f"device is in {len(pd_groups)} PDs ({', '.join(pd_groups)}); a device has one owner"))
         if not pd_groups:
-            issues.append(Issue(str(doc.path), doc.line_of((name, "groups")), "groups",
+            issues.append(Issue(doc.name, doc.line_of((name, "groups")), f"{name}.groups",
                                 f"device {name} is in no PD (add a {PD_GROUP_PREFIX}<code> group)"))
             fields["pd"] = ""
         else:
-            fields["pd"] = str(_inherited(pd_groups[0], groups, "pd")["code"]) if _inherited(
-                pd_groups[0], groups, "pd") else ""
+            pd_block = _inherited(pd_groups[0], groups, "pd") or {}
+            fields["pd"] = str(pd_block.get("code", ""))
         locs = {"mgmt_ip": (name, "hostname"), "platform": (name, "groups"), "pd": (name, "groups")}
         device = _validate(Device, fields, doc, (name, "data"), issues, locs)
         if device:
@@ -182,14 +195,14 @@ def _read_devices(doc: YamlDoc, groups: dict[str, Any], defaults: dict[str, Any]
 def _read_plant(doc: YamlDoc, key: str, model: type[BaseModel], into: dict[str, Any], issues: list[Issue]) -> None:
     entries = _mapping(doc, issues).get(key)
     if not isinstance(entries, list):
-        issues.append(Issue(str(doc.path), doc.line_of((key,)), key, f"expected a list under {key}:"))
+        issues.append(Issue(doc.name, doc.line_of((key,)), key, f"expected a list under {key}:"))
         return
     for i, raw in enumerate(entries):
         item = _validate(model, raw, doc, (key, i), issues)
         if item is None:
             continue
         if item.id in into:
-            issues.append(Issue(str(doc.path), doc.line_of((key, i, "id")), f"{key}[{i}].id", f"duplicate id {item.id}"))
+            issues.append(Issue(doc.name, doc.line_of((key, i, "id")), f"{key}[{i}].id", f"duplicate id {item.id}"))
         into[item.id] = item
 
 
@@ -208,20 +221,20 @@ def _check_links(doc: YamlDoc, inv: Inventory, issues: list[Issue]) -> None:
             where = ("links", i, side)
             device = inv.devices.get(end.device)
             if device is None:
-                issues.append(Issue(str(doc.path), doc.line_of(where + ("device",)), f"links[{i}].{side}.device",
+                issues.append(Issue(doc.name, doc.line_of(where + ("device",)), f"links[{i}].{side}.device",
                                     f"link {link.id}: unknown device {end.device!r}"))
                 continue
             if device.interface(end.interface) is None:
-                issues.append(Issue(str(doc.path), doc.line_of(where + ("interface",)), f"links[{i}].{side}.interface",
+                issues.append(Issue(doc.name, doc.line_of(where + ("interface",)), f"links[{i}].{side}.interface",
                                     f"link {link.id}: device {end.device} has no interface {end.interface!r}"))
             key = (end.device, end.interface)
             if key in used:
-                issues.append(Issue(str(doc.path), doc.line_of(where), f"links[{i}].{side}",
+                issues.append(Issue(doc.name, doc.line_of(where), f"links[{i}].{side}",
                                     f"link {link.id}: {end.device} {end.interface} is already used by {used[key]}"))
             used[key] = link.id
         for j, duct_id in enumerate(link.ducts):
             if duct_id not in inv.ducts:
-                issues.append(Issue(str(doc.path), doc.line_of(("links", i, "ducts", j)), f"links[{i}].ducts[{j}]",
+                issues.append(Issue(doc.name, doc.line_of(("links", i, "ducts", j)), f"links[{i}].ducts[{j}]",
                                     f"link {link.id}: unknown duct {duct_id!r}"))
 
 
@@ -230,20 +243,20 @@ def _check_devices(hosts: YamlDoc, groups: YamlDoc, inv: Inventory, issues: list
     for name, device in inv.devices.items():
         ip = str(device.mgmt_ip)
         if ip in first_with_ip:
-            issues.append(Issue(str(hosts.path), hosts.line_of((name, "hostname")), "hostname",
+            issues.append(Issue(hosts.name, hosts.line_of((name, "hostname")), f"{name}.hostname",
                                 f"duplicate management IP {ip} (also {first_with_ip[ip]})"))
         first_with_ip.setdefault(ip, name)
         if device.site not in inv.sites:
-            issues.append(Issue(str(hosts.path), hosts.line_of((name, "data", "site")), "data.site",
+            issues.append(Issue(hosts.name, hosts.line_of((name, "data", "site")), f"{name}.data.site",
                                 f"unknown site {device.site!r}"))
         names = Counter(i.name for i in device.interfaces)
         for iface, count in names.items():
             if count > 1:
-                issues.append(Issue(str(hosts.path), hosts.line_of((name, "data", "interfaces")),
-                                    "data.interfaces", f"interface {iface} declared {count} times"))
+                issues.append(Issue(hosts.name, hosts.line_of((name, "data", "interfaces")),
+                                    f"{name}.data.interfaces", f"interface {iface} declared {count} times"))
     edge_pds = {d.pd for d in inv.devices.values() if d.role == Role.pd_edge}
     for code in inv.pds:
         if code not in edge_pds:
             group = PD_GROUP_PREFIX + code.lower()
-            issues.append(Issue(str(groups.path), groups.line_of((group,)), f"{group}.data.pd",
+            issues.append(Issue(groups.name, groups.line_of((group,)), f"{group}.data.pd",
                                 f"PD {code} has no edge router (no device with role pd-edge)"))

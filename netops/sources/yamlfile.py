@@ -22,6 +22,10 @@ class YamlDoc:
     tree: Any
 
     @property
+    def name(self) -> str:
+        return display_path(self.path)
+
+    @property
     def data(self) -> Any:
         return _plain(self.tree)
 
@@ -40,11 +44,19 @@ class YamlDoc:
         return line
 
 
+def display_path(path: Path) -> str:
+    """Relative to the working directory when inside it: shorter, and what the user typed."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def load_yaml(path: Path, *, required: bool = True) -> YamlDoc:
     """Parse one YAML file; a syntax error becomes an InputError with its line."""
     if not path.exists():
         if required:
-            raise InputError.at(path, None, "(file)", "file not found")
+            raise InputError.at(display_path(path), None, "(file)", "file not found")
         return YamlDoc(path, CommentedMap())
     yaml = YAML(typ="rt")
     try:
@@ -52,9 +64,9 @@ def load_yaml(path: Path, *, required: bool = True) -> YamlDoc:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise InputError.at(path, line, "(syntax)", f"malformed YAML: {exc.problem or exc.context}") from exc
+        raise InputError.at(display_path(path), line, "(syntax)", f"malformed YAML: {exc.problem or exc.context}") from exc
     except UnicodeDecodeError as exc:
-        raise InputError.at(path, None, "(encoding)", "file is not UTF-8 text") from exc
+        raise InputError.at(display_path(path), None, "(encoding)", "file is not UTF-8 text") from exc
     return YamlDoc(path, CommentedMap() if tree is None else tree)
 
 

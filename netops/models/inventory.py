@@ -87,6 +87,7 @@ class Device(Strict):
     """A managed device. `hostname` is the inventory name; `mgmt_ip` is what tools connect to."""
 
     hostname: str
+    description: str = ""
     mgmt_ip: IPv4Address
     platform: str
     lab_platform: str | None = None

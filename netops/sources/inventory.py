@@ -212,6 +212,43 @@ def _read_pusat_data(doc: YamlDoc, inv: Inventory, issues: list[Issue]) -> None:
         pusat = _validate(PusatData, raw, doc, (), issues)
         if pusat:
             inv.pusat_data = pusat
+            _check_pusat_data(doc, pusat, inv, issues)
+
+
+def _check_pusat_data(doc: YamlDoc, pusat: PusatData, inv: Inventory, issues: list[Issue]) -> None:
+    """Cross-references VPS provisioning relies on: PDs, sites, pools, policies, no overlapping pools."""
+    def issue(loc: tuple[str | int, ...], message: str) -> None:
+        issues.append(Issue(doc.name, doc.line_of(loc), field_path(loc), message))
+
+    for key in ("hosts", "storage_pools", "ip_pools", "templates", "backup_targets", "backup_policies"):
+        seen: set[str] = set()
+        for i, item in enumerate(getattr(pusat, key)):
+            if item.name in seen:
+                issue((key, i, "name"), f"duplicate name {item.name}")
+            seen.add(item.name)
+    for key, items in (("quotas", pusat.quotas), ("ip_pools", pusat.ip_pools)):
+        for i, item in enumerate(items):
+            if item.pd is not None and item.pd not in inv.pds:
+                issue((key, i, "pd"), f"unknown PD {item.pd!r}")
+    pool_names = {p.name for p in pusat.storage_pools}
+    for i, host in enumerate(pusat.hosts):
+        if inv.sites and host.site not in inv.sites:
+            issue(("hosts", i, "site"), f"unknown site {host.site!r}")
+        if pool_names and host.storage_pool not in pool_names:
+            issue(("hosts", i, "storage_pool"), f"unknown storage pool {host.storage_pool!r}")
+    targets = {t.name for t in pusat.backup_targets}
+    for i, policy in enumerate(pusat.backup_policies):
+        if policy.target not in targets:
+            issue(("backup_policies", i, "target"), f"unknown backup target {policy.target!r}")
+    if pusat.default_backup_policy and pusat.backup_policy(pusat.default_backup_policy) is None:
+        issue(("default_backup_policy",), f"unknown backup policy {pusat.default_backup_policy!r}")
+    pools = pusat.ip_pools
+    for i, a in enumerate(pools):
+        for j in range(i + 1, len(pools)):
+            b = pools[j]
+            if int(a.first) <= int(b.last) and int(b.first) <= int(a.last):
+                issue(("ip_pools", j, "first"), f"pool {b.name} ({b.first}-{b.last}) overlaps {a.name} "
+                                               f"({a.first}-{a.last})")
 
 
 def _check_links(doc: YamlDoc, inv: Inventory, issues: list[Issue]) -> None:
@@ -232,10 +269,20 @@ def _check_links(doc: YamlDoc, inv: Inventory, issues: list[Issue]) -> None:
                 issues.append(Issue(doc.name, doc.line_of(where), f"links[{i}].{side}",
                                     f"link {link.id}: {end.device} {end.interface} is already used by {used[key]}"))
             used[key] = link.id
+        _check_link_subnet(doc, i, link, inv, issues)
         for j, duct_id in enumerate(link.ducts):
             if duct_id not in inv.ducts:
                 issues.append(Issue(doc.name, doc.line_of(("links", i, "ducts", j)), f"links[{i}].ducts[{j}]",
                                     f"link {link.id}: unknown duct {duct_id!r}"))
+
+
+def _check_link_subnet(doc: YamlDoc, i: int, link: FibreLink, inv: Inventory, issues: list[Issue]) -> None:
+    """Both ends of a routed fibre sit on the same subnet (a /31), or one end is mis-addressed."""
+    ends = [inv.devices[e.device].interface(e.interface) if e.device in inv.devices else None for e in link.ends()]
+    a, b = (end.ipv4 if end else None for end in ends)
+    if a is not None and b is not None and (a.network != b.network or a.ip == b.ip):
+        issues.append(Issue(doc.name, doc.line_of(("links", i, "b", "interface")), f"links[{i}].b.interface",
+                            f"link {link.id}: ends are not on one subnet ({link.a.device} {a}, {link.b.device} {b})"))
 
 
 def _check_devices(hosts: YamlDoc, groups: YamlDoc, inv: Inventory, issues: list[Issue]) -> None:

@@ -7,6 +7,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
+pytest_plugins = ["netops.lab.pytest_plugin"]
 
 
 @pytest.fixture(autouse=True)

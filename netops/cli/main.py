@@ -13,6 +13,12 @@ from netops.report.output import err_console
 # Each entry is a module of netops.cli exposing `command` (a click group or command).
 COMMAND_MODULES = [
     "inventory",
+    "sweep",
+    "snapshots",
+    "vps",
+    "diagram",
+    "lab",
+    "topology",
 ]
 
 

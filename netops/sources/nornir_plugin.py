@@ -3,7 +3,8 @@
 Registered as a Nornir inventory plugin (entry point `NetopsInventory`), so
 `InitNornir(inventory={"plugin": "NetopsInventory"})` loads the same files as stock
 SimpleInventory, refuses them when netops' cross-checks fail, and fills username/password
-from the environment or the secrets file (never from the files themselves).
+from the environment or the secrets file (never from the files themselves). While a lab
+is up, the devices in it get the lab's platform and credentials (netops.lab.overlay).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from nornir.core.inventory import Inventory as NornirInventory
 from nornir.plugins.inventory.simple import SimpleInventory
 
 from netops.config import Config, load_config
+from netops.lab.overlay import active_overlay
 from netops.sources.inventory import load_inventory
 from netops.sources.secrets import load_secrets
 
@@ -34,5 +36,11 @@ class NetopsInventory:
             secrets = per_host.get(name, fleet)
             host.username = secrets.username
             host.password = secrets.password.get_secret_value() if secrets.password else None
+        overlay = active_overlay(cfg)  # while a lab is up, its devices take the lab's driver and login
+        for name, host in inv.hosts.items():
+            if overlay is not None and overlay.covers(name):
+                host.platform = overlay.platform(name)
+                host.username = overlay.secrets.username
+                host.password = overlay.secrets.password.get_secret_value() if overlay.secrets.password else None
         return inv
 

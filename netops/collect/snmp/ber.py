@@ -199,7 +199,7 @@ def _decode_value(tag: int, raw: bytes) -> object:
     if tag == IP_ADDRESS:
         if len(raw) != 4:
             raise BerError("IpAddress is not 4 bytes")
-        return "%d.%d.%d.%d" % tuple(raw)
+        return f"{raw[0]}.{raw[1]}.{raw[2]}.{raw[3]}"
     if tag in _EXC:
         return _EXC[tag]
     if tag == OPAQUE:

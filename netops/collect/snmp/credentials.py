@@ -23,7 +23,7 @@ class SnmpCredentials(BaseModel):
     context: str = ""
 
     @model_validator(mode="after")
-    def _check(self) -> "SnmpCredentials":
+    def _check(self) -> SnmpCredentials:
         if self.version in ("1", "2c"):
             if self.community is None:
                 raise ValueError(f"SNMPv{self.version} needs a community")
@@ -42,13 +42,13 @@ class SnmpCredentials(BaseModel):
         return self
 
     @classmethod
-    def v2c(cls, community: str) -> "SnmpCredentials":
+    def v2c(cls, community: str) -> SnmpCredentials:
         return cls(version="2c", community=SecretStr(community))
 
     @classmethod
     def v3(cls, user: str, *, auth_protocol: AuthProto | None = None, auth_key: str | None = None,
            priv_protocol: PrivProto | None = None, priv_key: str | None = None,
-           context: str = "") -> "SnmpCredentials":
+           context: str = "") -> SnmpCredentials:
         return cls(version="3", user=user, auth_protocol=auth_protocol,
                    auth_key=SecretStr(auth_key) if auth_key is not None else None,
                    priv_protocol=priv_protocol,

@@ -1,0 +1,131 @@
+"""The collector contract: one small Protocol that SNMP, NAPALM and CLI collectors all satisfy.
+
+A collector is handed a (filtered) Nornir object and returns, for every host in it, either a
+`DeviceObservation` or a `DeviceFailure`: a dead device is data, never an exception. Third-party
+errors (netmiko, paramiko, NAPALM, TextFSM, sockets) are translated into a `FailureReason` here
+and nowhere else.
+"""
+
+from __future__ import annotations
+
+import errno
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+from nornir.core import Nornir
+from nornir.core.inventory import ConnectionOptions, Host
+
+from netops.models.observation import DeviceFailure, DeviceObservation, FailureReason
+
+CollectResult = DeviceObservation | DeviceFailure
+OnResult = Callable[[CollectResult], None]
+
+
+@dataclass(frozen=True)
+class CollectOptions:
+    """Per-device timeout (seconds) and retries, and how many devices are talked to at once."""
+
+    timeout: float = 3.0
+    retries: int = 1
+    concurrency: int = 200
+
+    @property
+    def worst_case_seconds(self) -> float:
+        """How long one dead device can hold a sweep: every try times out."""
+        return self.timeout * (self.retries + 1)
+
+
+@runtime_checkable
+class Collector(Protocol):
+    """`name` is what `--via` selects; `collect` answers for every host of `nr`, never raises."""
+
+    name: str
+
+    def collect(
+        self, nr: Nornir, options: CollectOptions, on_result: OnResult
+    ) -> dict[str, CollectResult]: ...
+
+
+_AUTH_WORDS = (
+    "authentication",
+    "auth fail",
+    "permission denied",
+    "login incorrect",
+    "unknownusername",
+    "wrongdigest",
+    "unknown user",
+    "bad password",
+)
+_TIMEOUT_WORDS = ("timed out", "timeout", "no route to host", "unreachable")
+_REFUSED_WORDS = ("connection refused", "refused")
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and what caused it: NAPALM and Nornir wrap the real error."""
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def classify(exc: BaseException) -> FailureReason:
+    """Map any collector exception onto timeout / auth / refused / parse / error."""
+    from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException
+    from paramiko.ssh_exception import AuthenticationException
+    from textfsm import TextFSMError
+    from textfsm.clitable import CliTableError
+
+    # Root cause first: netmiko reports a refused connection as a "timeout" wrapping the truth.
+    chain = _chain(exc)[::-1]
+    for item in chain:
+        for cause in (*getattr(item, "errors", {}).values(), item):  # paramiko NoValidConnectionsError
+            if (
+                isinstance(cause, ConnectionRefusedError)
+                or getattr(cause, "errno", None) == errno.ECONNREFUSED
+            ):
+                return FailureReason.refused
+        if isinstance(item, (NetmikoAuthenticationException, AuthenticationException)):
+            return FailureReason.auth
+        if isinstance(item, (NetmikoTimeoutException, TimeoutError, socket.timeout)):
+            return FailureReason.timeout
+        if isinstance(item, (TextFSMError, CliTableError)):
+            return FailureReason.parse
+    text = " ".join(str(item).lower() for item in chain)
+    for words, reason in (
+        (_AUTH_WORDS, FailureReason.auth),
+        (_REFUSED_WORDS, FailureReason.refused),
+        (_TIMEOUT_WORDS, FailureReason.timeout),
+    ):
+        if any(w in text for w in words):
+            return reason
+    return FailureReason.error
+
+
+def failure_from(host: str, via: str, exc: BaseException) -> DeviceFailure:
+    """A DeviceFailure with a one-line message a person can act on (no traceback, no secrets)."""
+    root = _chain(exc)[-1]
+    message = (
+        f"{type(root).__name__}: {str(root).strip().splitlines()[0] if str(root).strip() else ''}".rstrip(
+            ": "
+        )
+    )
+    return DeviceFailure(host=host, via=via, reason=classify(exc), message=message[:300])
+
+
+def override_connection(
+    host: Host, connection: str, *, extras: dict[str, Any], platform: str | None = None
+) -> None:
+    """Set this host's options for one connection plugin: inherited values plus ours on top."""
+    inherited = host.get_connection_parameters(connection)
+    host.connection_options[connection] = ConnectionOptions(
+        hostname=inherited.hostname,
+        port=inherited.port,
+        username=inherited.username,
+        password=inherited.password,
+        platform=platform or inherited.platform,
+        extras={**(inherited.extras or {}), **extras},
+    )

@@ -1,0 +1,62 @@
+"""NAPALM collector: `napalm_get` through nornir_napalm, for any NAPALM driver.
+
+Core drivers (ios, eos, junos, nxos), community ones (routeros, huawei_vrp) and the lab's
+driver all answer the same four getters, which are already netops' interchange format.
+Nornir's threaded runner talks to many devices at once; a device that fails is a
+`DeviceFailure`, never an exception.
+"""
+
+from __future__ import annotations
+
+from nornir.core import Nornir
+from nornir.core.exceptions import NornirSubTaskError
+from nornir.core.task import Result, Task
+from nornir.plugins.runners import ThreadedRunner
+from nornir_napalm.plugins.tasks import napalm_get
+
+from netops.collect.base import CollectOptions, CollectResult, OnResult, failure_from, override_connection
+from netops.collect.normalize import observation
+
+GETTERS = ("facts", "interfaces", "interfaces_ip", "lldp_neighbors_detail")
+CONNECTION = "napalm"
+
+
+def _observe(task: Task, getters: tuple[str, ...], on_result: OnResult) -> Result:
+    """Nornir task: run the getters on one host and hand the normalised observation back."""
+    try:
+        got = task.run(task=napalm_get, getters=list(getters), severity_level=0)
+        result: CollectResult = observation(task.host.name, "napalm", got.result)
+    except NornirSubTaskError as exc:
+        result = failure_from(task.host.name, "napalm", exc.result[0].exception or exc)
+    except Exception as exc:  # noqa: BLE001 - every failure becomes data (classified in failure_from)
+        result = failure_from(task.host.name, "napalm", exc)
+    on_result(result)
+    return Result(host=task.host, result=result)
+
+
+def _ssh_timeouts(seconds: int) -> dict[str, int]:
+    """For SSH-based drivers (netmiko underneath): give up on a silent device after `seconds`."""
+    return {"conn_timeout": seconds, "banner_timeout": seconds, "auth_timeout": seconds}
+
+
+class NapalmCollector:
+    name = "napalm"
+
+    def __init__(self, getters: tuple[str, ...] = GETTERS):
+        self.getters = getters
+
+    def collect(self, nr: Nornir, options: CollectOptions, on_result: OnResult) -> dict[str, CollectResult]:
+        seconds = int(max(1, options.timeout))
+        for host in nr.inventory.hosts.values():
+            optional = (host.get_connection_parameters(CONNECTION).extras or {}).get("optional_args", {})
+            override_connection(
+                host,
+                CONNECTION,
+                extras={"timeout": seconds, "optional_args": {**optional, **_ssh_timeouts(seconds)}},
+            )
+        runner = nr.with_runner(ThreadedRunner(num_workers=max(1, min(options.concurrency, 100))))
+        try:
+            results = runner.run(task=_observe, getters=self.getters, on_result=on_result, on_failed=True)
+        finally:
+            nr.close_connections(on_failed=True)
+        return {host: multi[0].result for host, multi in results.items()}

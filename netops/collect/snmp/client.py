@@ -1,0 +1,282 @@
+"""SNMP client: v1/v2c over one shared asyncio UDP socket, v3 via pysnmp, one interface.
+
+Why one socket: thousands of devices polled from one event loop need no thread and no
+socket per device; responses are matched to requests by request-id (and source address).
+"""
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import itertools
+import random
+import socket
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Protocol, Self
+
+from netops.collect.snmp.ber import (
+    GET,
+    GET_BULK,
+    GET_NEXT,
+    RESPONSE,
+    V1,
+    V2C,
+    BerError,
+    Exc,
+    Message,
+    Oid,
+    VarBind,
+    decode_message,
+    encode_request,
+)
+from netops.collect.snmp.credentials import SnmpTarget
+from netops.collect.snmp.errors import SnmpError, SnmpParseError, SnmpTimeout
+
+if TYPE_CHECKING:
+    from netops.collect.snmp.v3 import V3Backend
+
+Addr = tuple[str, int]
+_ERROR_STATUS = {1: "tooBig", 2: "noSuchName", 3: "badValue", 4: "readOnly", 5: "genErr",
+                 6: "noAccess", 16: "authorizationError"}
+
+
+class Session(Protocol):
+    """What collectors use: the same for v1, v2c and v3."""
+
+    async def get(self, oids: Sequence[Oid]) -> list[VarBind]: ...
+
+    async def bulk_walk(self, root: Oid) -> list[VarBind]: ...
+
+
+def dotted(oid: Oid) -> str:
+    return ".".join(map(str, oid))
+
+
+async def walk(next_batch: Callable[[Oid], Awaitable[list[VarBind]]], root: Oid,
+               max_requests: int) -> list[VarBind]:
+    """Collect the subtree under root; stop at its end, on an exception value or an empty answer.
+
+    A non-increasing OID or too many requests raise SnmpError carrying what was collected,
+    so a buggy agent can never make us loop.
+    """
+    out: list[VarBind] = []
+    n = len(root)
+    last = root
+    for _ in range(max_requests):
+        try:
+            batch = await next_batch(last)
+        except SnmpError as exc:
+            exc.partial = out
+            raise
+        if not batch:
+            return out
+        for oid, value in batch:
+            if oid[:n] != root or isinstance(value, Exc):  # endOfMibView (or a broken agent's noSuch*)
+                return out
+            if oid <= last:
+                raise SnmpError(f"OID not increasing: {dotted(oid)} after {dotted(last)}", out)
+            out.append((oid, value))
+            last = oid
+    raise SnmpError(f"walk of {dotted(root)} stopped after {max_requests} requests", out)
+
+
+class _Dispatcher(asyncio.DatagramProtocol):
+    """Routes each datagram to the pending request with its request-id and source address."""
+
+    def __init__(self) -> None:
+        self.pending: dict[int, tuple[Addr, asyncio.Future[Message | None]]] = {}
+
+    def datagram_received(self, data: bytes, addr: tuple) -> None:  # type: ignore[override]
+        try:
+            msg = decode_message(data)
+        except BerError as exc:
+            for src, fut in self.pending.values():
+                if src == addr[:2] and not fut.done():
+                    fut.set_exception(SnmpParseError(f"bad response from {addr[0]}: {exc}"))
+            return
+        entry = self.pending.get(msg.request_id)
+        if entry is not None and entry[0] == addr[:2] and not entry[1].done():
+            entry[1].set_result(msg)
+
+    def error_received(self, exc: Exception) -> None:
+        """Unconnected UDP: an ICMP error names no request; the request will time out."""
+
+
+def _expire(fut: asyncio.Future[Message | None]) -> None:
+    if not fut.done():
+        fut.set_result(None)
+
+
+class SnmpClient:
+    """Long-lived: owns the UDP socket(s) and, when first needed, the pysnmp v3 engine.
+
+    Use as ``async with SnmpClient(timeout=2, retries=1) as client:`` then
+    ``session = await client.session(target)``.
+    """
+
+    def __init__(self, *, timeout: float = 2.0, retries: int = 1, max_repetitions: int = 25,
+                 max_requests_per_walk: int = 2000, rcvbuf: int = 4 << 20):
+        self.timeout = timeout
+        self.retries = retries
+        self.max_repetitions = max_repetitions
+        self.max_requests = max_requests_per_walk
+        self._rcvbuf = rcvbuf
+        self._endpoints: dict[int, tuple[asyncio.DatagramTransport, _Dispatcher]] = {}
+        self._ids = itertools.count(random.randrange(1, 1 << 30))
+        self._v3: V3Backend | None = None
+        self._ep_lock = asyncio.Lock()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        for transport, _ in self._endpoints.values():
+            transport.close()
+        self._endpoints.clear()
+        if self._v3 is not None:
+            self._v3.close()
+            self._v3 = None
+
+    async def session(self, target: SnmpTarget) -> Session:
+        creds = target.credentials
+        if creds.version == "3":
+            if self._v3 is None:
+                from netops.collect.snmp.v3 import V3Backend  # pysnmp import is slow: only for v3
+                self._v3 = V3Backend()
+            return await self._v3.session(target, self.timeout, self.retries,
+                                          self.max_repetitions, self.max_requests)
+        addr, family = await self._resolve(target.host, target.port)
+        assert creds.community is not None
+        return V2cSession(self, family, addr, V1 if creds.version == "1" else V2C,
+                          creds.community.get_secret_value().encode())
+
+    async def _resolve(self, host: str, port: int) -> tuple[Addr, int]:
+        try:
+            ip = ipaddress.ip_address(host)
+        except ValueError:
+            infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_DGRAM)
+            if not infos:
+                raise SnmpError(f"cannot resolve {host}") from None
+            family, _, _, _, sockaddr = infos[0]
+            return (str(sockaddr[0]), port), family
+        return (str(ip), port), socket.AF_INET6 if ip.version == 6 else socket.AF_INET
+
+    async def _endpoint(self, family: int) -> tuple[asyncio.DatagramTransport, _Dispatcher]:
+        ep = self._endpoints.get(family)
+        if ep is not None:
+            return ep
+        async with self._ep_lock:
+            ep = self._endpoints.get(family)
+            if ep is not None:
+                return ep
+            sock = socket.socket(family, socket.SOCK_DGRAM)
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, self._rcvbuf)
+                sock.bind(("::" if family == socket.AF_INET6 else "0.0.0.0", 0))
+                sock.setblocking(False)
+            except OSError:
+                sock.close()
+                raise
+            loop = asyncio.get_running_loop()
+            transport, proto = await loop.create_datagram_endpoint(_Dispatcher, sock=sock)
+            self._endpoints[family] = (transport, proto)
+            return transport, proto
+
+    def _new_id(self) -> int:
+        rid = next(self._ids) & 0x7FFFFFFF
+        if rid == 0:
+            rid = next(self._ids) & 0x7FFFFFFF
+        return rid
+
+    async def request(self, family: int, addr: Addr, packet_for: Callable[[int], bytes]) -> Message:
+        """Send, wait up to `timeout`, resend `retries` times with the same request-id."""
+        transport, proto = await self._endpoint(family)
+        loop = asyncio.get_running_loop()
+        rid = self._new_id()
+        while rid in proto.pending:
+            rid = self._new_id()
+        packet = packet_for(rid)
+        try:
+            for _ in range(self.retries + 1):
+                fut: asyncio.Future[Message | None] = loop.create_future()
+                proto.pending[rid] = (addr, fut)
+                transport.sendto(packet, addr)
+                handle = loop.call_later(self.timeout, _expire, fut)
+                try:
+                    msg = await fut
+                finally:
+                    handle.cancel()
+                if msg is not None:
+                    if msg.pdu != RESPONSE:
+                        raise SnmpParseError(f"{addr[0]} answered with PDU 0x{msg.pdu:02x}")
+                    return msg
+        finally:
+            proto.pending.pop(rid, None)
+        raise SnmpTimeout(f"no response from {addr[0]}:{addr[1]} "
+                          f"({self.retries + 1} x {self.timeout:g}s)")
+
+
+class V2cSession:
+    """A v1/v2c device: GET, and walks by GetBulk (v2c) or GetNext (v1)."""
+
+    __slots__ = ("_addr", "_client", "_community", "_family", "_max_rep", "_version")
+
+    def __init__(self, client: SnmpClient, family: int, addr: Addr, version: int, community: bytes):
+        self._client = client
+        self._family = family
+        self._addr = addr
+        self._version = version
+        self._community = community
+        self._max_rep = client.max_repetitions
+
+    def __repr__(self) -> str:
+        return f"V2cSession({self._addr[0]}:{self._addr[1]}, v{'1' if self._version == V1 else '2c'})"
+
+    async def _send(self, pdu: int, oids: Sequence[Oid], nr: int = 0, mr: int = 0) -> Message:
+        version, community = self._version, self._community
+        return await self._client.request(
+            self._family, self._addr,
+            lambda rid: encode_request(version, community, pdu, rid, oids, nr, mr))
+
+    def _fail(self, msg: Message) -> SnmpError:
+        status = _ERROR_STATUS.get(msg.error_status, str(msg.error_status))
+        return SnmpError(f"{self._addr[0]} error-status {status} at varbind {msg.error_index}")
+
+    async def get(self, oids: Sequence[Oid]) -> list[VarBind]:
+        """Values in request order; missing objects come back as Exc markers (also on v1)."""
+        remaining = list(oids)
+        missing: set[Oid] = set()
+        for _ in range(len(oids) + 1):
+            msg = await self._send(GET, remaining) if remaining else None
+            if msg is None:
+                break
+            if msg.error_status == 2 and self._version == V1 and 0 < msg.error_index <= len(remaining):
+                missing.add(remaining.pop(msg.error_index - 1))
+                continue
+            if msg.error_status:
+                raise self._fail(msg)
+            if not missing:
+                return msg.varbinds  # type: ignore[return-value]
+            got = dict(msg.varbinds)
+            return [(o, Exc.NO_SUCH_OBJECT if o in missing else got.get(o, Exc.NO_SUCH_OBJECT))
+                    for o in oids]
+        return [(o, Exc.NO_SUCH_OBJECT) for o in oids]
+
+    async def bulk_walk(self, root: Oid) -> list[VarBind]:
+        return await walk(self._next_batch, root, self._client.max_requests)
+
+    async def _next_batch(self, oid: Oid) -> list[VarBind]:
+        if self._version == V1:
+            msg = await self._send(GET_NEXT, (oid,))
+            if msg.error_status == 2:  # v1 end of MIB
+                return []
+        else:
+            msg = await self._send(GET_BULK, (oid,), 0, self._max_rep)
+            while msg.error_status == 1 and self._max_rep > 1:  # tooBig: ask for less
+                self._max_rep //= 2
+                msg = await self._send(GET_BULK, (oid,), 0, self._max_rep)
+        if msg.error_status:
+            raise self._fail(msg)
+        return msg.varbinds  # type: ignore[return-value]

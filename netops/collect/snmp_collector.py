@@ -1,0 +1,80 @@
+"""SNMP collector: inventory hosts + credentials -> the snmp package's `poll_many`.
+
+All devices are polled from ONE asyncio loop (no thread per device), at most
+`options.concurrency` at a time, so a dead device costs one timeout window in parallel with
+the others. Credentials come from the secrets (environment / secrets file) or, for lab
+devices, from the lab; they live only in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from nornir.core import Nornir
+
+from netops.collect.base import CollectOptions, CollectResult, OnResult
+from netops.collect.normalize import canonicalise
+from netops.collect.snmp.credentials import SnmpCredentials, SnmpTarget
+from netops.collect.snmp.normalize import to_failure, to_observation
+from netops.collect.snmp.poll import DeviceSnmpData, SnmpFailure, run_poll
+from netops.models.observation import DeviceFailure, FailureReason
+from netops.sources.secrets import SnmpSecrets
+
+CredentialsFor = Callable[[str], "SnmpCredentials | None"]
+DEFAULT_PORT = 161
+
+
+def credentials_from_secrets(secrets: SnmpSecrets) -> SnmpCredentials | None:
+    """netops' secrets shape (v3 authPriv or a v2c community) as the SNMP client's credentials."""
+    if secrets.user and secrets.auth_key and secrets.priv_key:
+        return SnmpCredentials.v3(
+            secrets.user,
+            auth_protocol=secrets.auth_proto.lower(),  # type: ignore[arg-type]
+            auth_key=secrets.auth_key.get_secret_value(),
+            priv_protocol=secrets.priv_proto.lower(),  # type: ignore[arg-type]
+            priv_key=secrets.priv_key.get_secret_value(),
+        )
+    if secrets.community is not None:
+        return SnmpCredentials.v2c(secrets.community.get_secret_value())
+    return None
+
+
+class SnmpCollector:
+    name = "snmp"
+
+    def __init__(self, credentials_for: CredentialsFor, *, port: int = DEFAULT_PORT, workload: str = "full"):
+        self.credentials_for = credentials_for
+        self.port = port
+        self.workload = workload
+
+    def collect(self, nr: Nornir, options: CollectOptions, on_result: OnResult) -> dict[str, CollectResult]:
+        out: dict[str, CollectResult] = {}
+        targets: list[SnmpTarget] = []
+        for name, host in nr.inventory.hosts.items():
+            creds = self.credentials_for(name)
+            if creds is None or not host.hostname:
+                missing = (
+                    "SNMP credentials (NETOPS_SNMP_* or the secrets file)" if creds is None else "an address"
+                )
+                out[name] = DeviceFailure(
+                    host=name, via=self.name, reason=FailureReason.auth, message=f"no {missing} for {name}"
+                )
+                on_result(out[name])
+                continue
+            targets.append(SnmpTarget(name=name, host=host.hostname, port=self.port, credentials=creds))
+
+        def convert(result: DeviceSnmpData | SnmpFailure) -> CollectResult:
+            if isinstance(result, SnmpFailure):
+                return to_failure(result)
+            return canonicalise(to_observation(result))
+
+        def progress(name: str, result: DeviceSnmpData | SnmpFailure) -> None:
+            out[name] = convert(result)
+            on_result(out[name])
+
+        if targets:
+            polled = run_poll(
+                targets, self.workload, options.concurrency, options.timeout, options.retries, progress
+            )
+            out.update({name: convert(result) for name, result in polled.items() if name not in out})
+        return out

@@ -1,0 +1,174 @@
+"""The sweep: ask every selected device what it is and what it sees, judge the fibre links, keep it.
+
+SNMP and NAPALM run at the same time (each in its own thread; SNMP polls every device from one
+asyncio loop), then the CLI collector asks the devices that showed no neighbours. Per device,
+what answered is merged; a device nobody reached is a failure with its reason. Nothing a
+device does can abort the sweep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Protocol
+
+from nornir.core import Nornir
+
+from netops.analysis.links import judge_links, new_adjacencies
+from netops.collect.base import CollectOptions, Collector, CollectResult, failure_from
+from netops.collect.cli_collector import CliCollector
+from netops.collect.napalm_collector import NapalmCollector
+from netops.collect.normalize import combine, has_neighbours
+from netops.collect.nornir_init import apply_filters, build_nornir
+from netops.collect.snmp.credentials import SnmpCredentials
+from netops.collect.snmp_collector import DEFAULT_PORT, SnmpCollector, credentials_from_secrets
+from netops.config import Config
+from netops.errors import NotFoundError
+from netops.lab.overlay import active_overlay
+from netops.models.observation import DeviceFailure, DeviceObservation, Snapshot
+from netops.sources.inventory import Inventory
+from netops.sources.secrets import load_secrets
+from netops.store.audit import current_actor
+
+VIAS = ("snmp", "napalm", "cli")
+
+
+@dataclass(frozen=True)
+class SweepRequest:
+    """What was asked: collectors, inventory filters and per-device patience."""
+
+    via: tuple[str, ...] = ("snmp",)
+    pds: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    platforms: tuple[str, ...] = ()
+    filters: tuple[str, ...] = ()
+    options: CollectOptions = field(default_factory=CollectOptions)
+
+    def __post_init__(self) -> None:
+        unknown = [v for v in self.via if v not in VIAS]
+        if unknown or not self.via:
+            raise ValueError(f"--via {','.join(self.via)}: choose from {', '.join(VIAS)}")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**{k: list(v) for k, v in asdict(self).items() if k != "options"}, **asdict(self.options)}
+
+
+class SweepProgress(Protocol):
+    """Where a long sweep reports: one bar per collector (a rich Progress in the CLI)."""
+
+    def start(self, collector: str, total: int) -> None: ...
+
+    def advance(self, collector: str, result: CollectResult) -> None: ...
+
+
+class _Silent:
+    def start(self, collector: str, total: int) -> None:
+        pass
+
+    def advance(self, collector: str, result: CollectResult) -> None:
+        pass
+
+
+def snmp_credentials(config: Config) -> Callable[[str], SnmpCredentials | None]:
+    """Per-device SNMP credentials: the lab's while a lab is up, else the secrets."""
+    fleet, per_host = load_secrets(config.secrets_file, config.root)
+    lab = _lab_snmp_credentials(config)
+
+    def lookup(host: str) -> SnmpCredentials | None:
+        if lab is not None and host in lab:
+            return lab[host]
+        return credentials_from_secrets(per_host.get(host, fleet).snmp)
+
+    return lookup
+
+
+def _lab_snmp_credentials(config: Config) -> Mapping[str, SnmpCredentials | None] | None:
+    """The running lab's SNMP credentials for each device in it, or None when no lab is up."""
+    overlay = active_overlay(config)
+    if overlay is None:
+        return None
+    creds = credentials_from_secrets(overlay.secrets.snmp)
+    return {host: creds for host in overlay.devices}
+
+
+def default_collectors(config: Config) -> dict[str, Collector]:
+    port = int(config.sweep.get("snmp_port", DEFAULT_PORT))
+    return {
+        "snmp": SnmpCollector(snmp_credentials(config), port=port),
+        "napalm": NapalmCollector(),
+        "cli": CliCollector(),
+    }
+
+
+def _run_one(
+    collector: Collector, nr: Nornir, options: CollectOptions, progress: SweepProgress
+) -> dict[str, CollectResult]:
+    """A collector that breaks as a whole still yields one failure per device, never an exception."""
+    progress.start(collector.name, len(nr.inventory.hosts))
+    try:
+        return collector.collect(nr, options, lambda r: progress.advance(collector.name, r))
+    except Exception as exc:  # noqa: BLE001 - a broken collector must not abort the sweep
+        return {host: failure_from(host, collector.name, exc) for host in nr.inventory.hosts}
+
+
+def collect(
+    nr: Nornir, collectors: Mapping[str, Collector], request: SweepRequest, progress: SweepProgress
+) -> dict[str, list[CollectResult]]:
+    """Every host's results from every selected collector; CLI only where nobody saw neighbours."""
+    hosts = list(nr.inventory.hosts)
+    results: dict[str, list[CollectResult]] = {h: [] for h in hosts}
+    first = [collectors[v] for v in request.via if v != "cli"]
+    with ThreadPoolExecutor(max_workers=max(1, len(first)), thread_name_prefix="collector") as pool:
+        futures = [pool.submit(_run_one, c, nr, request.options, progress) for c in first]
+        for future in futures:
+            for host, result in future.result().items():
+                results[host].append(result)
+    if "cli" in request.via:
+        blind = [h for h in hosts if not any(has_neighbours(r) for r in results[h])]
+        if blind:
+            subset = nr.filter(filter_func=lambda h: h.name in blind)
+            for host, result in _run_one(collectors["cli"], subset, request.options, progress).items():
+                results[host].append(result)
+    return results
+
+
+def sweep(
+    config: Config,
+    inventory: Inventory,
+    request: SweepRequest,
+    *,
+    progress: SweepProgress | None = None,
+    collectors: Mapping[str, Collector] | None = None,
+    nr: Nornir | None = None,
+) -> Snapshot:
+    """Run the sweep and judge the links; the caller stores the snapshot (save_snapshot)."""
+    started = datetime.now(timezone.utc)
+    nr = nr if nr is not None else build_nornir(config, workers=min(100, request.options.concurrency))
+    nr = apply_filters(
+        nr, pds=request.pds, roles=request.roles, platforms=request.platforms, expressions=request.filters
+    )
+    if not nr.inventory.hosts:
+        raise NotFoundError("no device matches the filters (see `netops inventory list`)")
+    chosen = collectors if collectors is not None else default_collectors(config)
+    per_host = collect(nr, chosen, request, progress or _Silent())
+    observations: dict[str, DeviceObservation] = {}
+    failures: dict[str, DeviceFailure] = {}
+    for host, results in sorted(per_host.items()):
+        merged = combine(host, results)
+        if isinstance(merged, DeviceObservation):
+            observations[host] = merged
+        else:
+            failures[host] = merged
+    names: Iterable[str] = inventory.devices.keys()
+    return Snapshot(
+        started_at=started,
+        finished_at=datetime.now(timezone.utc),
+        actor=current_actor(),
+        request=request.as_dict() | {"devices": len(per_host)},
+        observations=observations,
+        failures=failures,
+        links=judge_links(inventory.links, observations, failures, names),
+        new_adjacencies=new_adjacencies(inventory.links, observations, names),
+    )

@@ -1,0 +1,172 @@
+"""Bring a lab up and down: namespaces, veths, addresses, daemons; everything recorded first.
+
+Fast because nothing is serial per device: all links are made by one `ip -batch`, each
+namespace is configured by its own `ip -batch` running in parallel, and each kind of
+daemon is started on every device before waiting for any of them.
+"""
+from __future__ import annotations
+
+import secrets
+import shutil
+import subprocess
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from netops.errors import NetopsError
+from netops.lab import daemons
+from netops.lab.plan import (
+    MGMT_BRIDGE,
+    MGMT_GATEWAY,
+    MGMT_PORT,
+    NAMESPACE_PREFIX,
+    STUB_NAMESPACE,
+    DevicePlan,
+    LabPlan,
+    stub_peers,
+)
+from netops.lab.state import LabSecrets, LabState, load_state, remove_state, save_state
+from netops.lab.system import (
+    ip_batch,
+    ip_batches_parallel,
+    kill_pids,
+    link_exists,
+    namespace_pids,
+    namespaces,
+)
+
+RUN_ROOT = Path("/run/netops/labs")
+Progress = Callable[[str, int, int], None]
+SYSCTLS = ("net.ipv4.ip_forward=1", "net.ipv4.ping_group_range=0 2147483647",
+           "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1")
+
+
+def quiet(step: str, done: int, total: int) -> None:
+    pass
+
+
+def lab_up(state_path: Path, plan: LabPlan, progress: Progress = quiet) -> LabState:
+    """Build the planned lab and record it in `state_path`; on failure, undo everything."""
+    if load_state(state_path) is not None:
+        raise NetopsError(f"a lab is already recorded in {state_path} (up, or a crashed up): "
+                          "run `netops lab down` first")
+    if link_exists(MGMT_BRIDGE):
+        raise NetopsError(f"the management bridge {MGMT_BRIDGE} already exists: another lab is up "
+                          "(with another state file); bring it down first")
+    started = time.monotonic()
+    state = LabState(run_dir=str(RUN_ROOT / secrets.token_hex(4)), lab_uid=daemons.free_uid(), plan=plan,
+                     secrets=LabSecrets.generate(), started_at=datetime.now(UTC).isoformat())
+    save_state(state_path, state)
+    try:
+        _build(state, state_path, progress)
+    except BaseException:
+        lab_down(state_path)
+        raise
+    state.phase = "up"
+    state.bringup_seconds = round(time.monotonic() - started, 2)
+    save_state(state_path, state)
+    return state
+
+
+def _build(state: LabState, state_path: Path, progress: Progress) -> None:
+    plan = state.plan
+    devices = list(plan.devices.values())
+    total = len(devices)
+    progress("namespaces and links", 0, total)
+    ip_batch(_root_batch(plan))
+    progress("namespaces and links", total, total)
+    ip_batches_parallel({d.namespace: _device_batch(d) for d in devices})
+    _sysctls(devices)
+    progress("addresses", total, total)
+    state.run_path.mkdir(parents=True, exist_ok=True)
+    state.run_path.chmod(0o755)
+    daemons.prepare_shared(state)
+    for dev in devices:
+        daemons.prepare_device(state, dev)
+    for daemon in daemons.DAEMONS:
+        for n, dev in enumerate(devices, start=1):
+            state.pids.setdefault(dev.hostname, {})[daemon] = daemons.start_daemon(state, dev, daemon)
+            progress(f"starting {daemon}", n, total)
+        save_state(state_path, state)
+        if daemon == "snmpd":  # lldpd's AgentX subagent needs the master socket at start
+            daemons.wait_ready(state, plan.devices, "snmpd")
+    for daemon in ("lldpd", "sshd"):
+        daemons.wait_ready(state, plan.devices, daemon)
+    daemons.lldp_update(state, plan.devices)
+    progress("ready", total, total)
+
+
+def _root_batch(plan: LabPlan) -> list[str]:
+    lines = [f"link add {MGMT_BRIDGE} type bridge", f"link set dev {MGMT_BRIDGE} addrgenmode none",
+             f"addr add {MGMT_GATEWAY} dev {MGMT_BRIDGE}", f"link set dev {MGMT_BRIDGE} up"]
+    lines += [f"netns add {ns}" for ns in plan.namespaces]
+    for dev in plan.devices.values():
+        lines += [f"link add {dev.mgmt_veth} type veth peer name {MGMT_PORT} netns {dev.namespace} index 2",
+                  f"link set dev {dev.mgmt_veth} addrgenmode none",
+                  f"link set dev {dev.mgmt_veth} master {MGMT_BRIDGE} up"]
+    for cable in plan.cables.values():
+        a, b = plan.devices[cable.a.device], plan.devices[cable.b.device]
+        pa, pb = a.port(cable.a.interface), b.port(cable.b.interface)
+        lines.append(f"link add {pa.linux} netns {a.namespace} index {pa.ifindex} type veth "
+                     f"peer name {pb.linux} netns {b.namespace} index {pb.ifindex}")
+    for n, (dev, port) in enumerate(stub_peers(plan), start=1):
+        lines.append(f"link add {port.linux} netns {dev.namespace} index {port.ifindex} type veth "
+                     f"peer name stub{n} netns {STUB_NAMESPACE}")
+    return lines
+
+
+def _device_batch(dev: DevicePlan) -> list[str]:
+    lines = ["link set dev lo up", f"addr add {dev.mgmt_ip} dev {MGMT_PORT}", f"link set dev {MGMT_PORT} up"]
+    if dev.loopback:
+        lines.append(f"addr add {dev.loopback} dev lo")
+    for port in dev.ports:
+        if port.ipv4:
+            lines.append(f"addr add {port.ipv4} dev {port.linux}")
+        lines.append(f'link set dev {port.linux} alias "{port.declared}"')
+        if port.altname:
+            lines.append(f'link property add dev {port.linux} altname "{port.altname}"')
+        if port.enabled:
+            lines.append(f"link set dev {port.linux} up")
+    return lines
+
+
+def _sysctls(devices: list[DevicePlan]) -> None:
+    procs = [subprocess.Popen(["ip", "netns", "exec", d.namespace, "sysctl", "-q", "-w", *SYSCTLS],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for d in devices]
+    for proc in procs:
+        if proc.wait() != 0:
+            raise NetopsError(f"sysctl failed in a lab namespace: {proc.stderr.read().decode().strip()}"
+                              if proc.stderr else "sysctl failed in a lab namespace")
+
+
+def lab_down(state_path: Path, force: bool = False) -> dict[str, int]:
+    """Kill every process, delete every namespace, link, bridge and file the lab made.
+
+    Idempotent; works after a crashed `up` (the plan was recorded first). With `force`,
+    also sweeps every `netops-*` namespace and the bridge when the state file is gone.
+    """
+    state = load_state(state_path) if not force else _try_load(state_path)
+    wanted = set(state.plan.namespaces) if state else set()
+    if force:
+        wanted |= {ns for ns in namespaces() if ns.startswith(NAMESPACE_PREFIX)}
+    present = wanted & namespaces()
+    recorded = {pid for by_daemon in (state.pids.values() if state else []) for pid in by_daemon.values()}
+    inside = namespace_pids(present)
+    pids = recorded | {p for found in inside.values() for p in found}
+    kill_pids(pids)
+    ip_batch([f"netns del {ns}" for ns in sorted(present)], force=True)
+    leftovers = [d.mgmt_veth for d in state.plan.devices.values()] if state else []
+    ip_batch([f"link del {name}" for name in leftovers + [MGMT_BRIDGE]
+              if link_exists(name) and (state is not None or force)], force=True)
+    if state is not None:
+        shutil.rmtree(state.run_path, ignore_errors=True)
+    remove_state(state_path)
+    return {"namespaces": len(present), "processes": len(pids)}
+
+
+def _try_load(state_path: Path) -> LabState | None:
+    try:
+        return load_state(state_path)
+    except NetopsError:
+        return None

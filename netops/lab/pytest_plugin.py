@@ -1,0 +1,47 @@
+"""pytest plugin: the session-scoped `lab` fixture and the `lab` marker's skip rule.
+
+Tests marked `@pytest.mark.lab` skip only when this machine cannot run a lab (not root,
+Debian daemons missing), saying which. The fixture brings up a small lab from the real
+sample inventory, with its own state file under pytest's temporary directory, and always
+tears it down, even when a test fails.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from netops.config import load_config
+from netops.lab.build import lab_down
+from netops.lab.handle import LabHandle, small_lab_pds, start_lab
+from netops.lab.system import missing_prerequisites
+from netops.sources.inventory import load_inventory
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("lab") is not None:
+        reason = missing_prerequisites()
+        if reason:
+            pytest.skip(f"lab test: {reason}")
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabHandle]:
+    """A small lab of the sample city (a ring, a shared duct, a PD LAN), LLDP converged."""
+    reason = missing_prerequisites()
+    if reason:
+        pytest.skip(f"lab fixture: {reason}")
+    config_file = REPO / "netops.yaml"
+    config = load_config(config_file)
+    inv = load_inventory(config.inventory_dir, config.topology_dir)
+    state_path = tmp_path_factory.mktemp("lab") / "state.json"
+    try:
+        handle = start_lab(state_path, inv, small_lab_pds(inv), config_file=config_file)
+        if not handle.wait_for(handle.lldp_converged, timeout=30):
+            pytest.fail("lab fixture: LLDP did not converge within 30 s")
+        yield handle
+    finally:
+        lab_down(state_path)

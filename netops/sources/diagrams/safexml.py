@@ -1,0 +1,61 @@
+"""XML from strangers, parsed safely: no DTDs, no entities, no external references, bounded size.
+
+Diagrams are uploaded by PD staff; a hostile or broken file must be refused with one clear
+line (XXE, "billion laughs", a 50 MB file), never expanded, fetched or crashed on.
+"""
+from __future__ import annotations
+
+import zlib
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml.ElementTree import fromstring
+
+from netops.errors import InputError
+
+MAX_BYTES = 10 * 1024 * 1024
+
+
+def check_size(data: bytes, name: str, what: str = "file", size: int | None = None) -> None:
+    size = len(data) if size is None else size
+    if size > MAX_BYTES:
+        raise InputError.at(name, None, "(file)",
+                            f"{what} is {size / 2**20:.1f} MB; diagrams over {MAX_BYTES // 2**20} MB are refused")
+    if not data.strip():
+        raise InputError.at(name, None, "(file)", f"{what} is empty")
+
+
+def parse_xml(data: bytes, name: str) -> Element:
+    """The root element; every way XML can be bad or hostile becomes an InputError."""
+    check_size(data, name)
+    try:
+        return fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DTDForbidden as exc:
+        raise InputError.at(name, None, "(xml)", "refused: the file declares a DTD (<!DOCTYPE>), "
+                                                 "which diagram files never need") from exc
+    except EntitiesForbidden as exc:
+        raise InputError.at(name, None, "(xml)", f"refused: the file declares XML entities ({exc.name})") from exc
+    except ExternalReferenceForbidden as exc:
+        raise InputError.at(name, None, "(xml)", "refused: the file references external resources") from exc
+    except ParseError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else None
+        raise InputError.at(name, line, "(xml)", f"not well-formed XML: {exc}") from exc
+    except (ValueError, RecursionError) as exc:
+        raise InputError.at(name, None, "(xml)", f"unreadable XML: {exc.__class__.__name__}") from exc
+
+
+def inflate_raw(data: bytes, name: str, field: str) -> bytes:
+    """Raw-deflate decompression (draw.io pages), refusing output over MAX_BYTES (zip bombs)."""
+    inflater = zlib.decompressobj(-15)
+    try:
+        out = inflater.decompress(data, MAX_BYTES + 1)
+    except zlib.error as exc:
+        raise InputError.at(name, None, field, f"compressed page is not valid deflate data ({exc})") from exc
+    if len(out) > MAX_BYTES or inflater.unconsumed_tail:
+        raise InputError.at(name, None, field, f"compressed page expands beyond {MAX_BYTES // 2**20} MB; refused")
+    return out
+
+
+def local(tag: str) -> str:
+    """`{http://graphml.graphdrawing.org/xmlns}node` -> `node`."""
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""

@@ -1,0 +1,105 @@
+"""Snapshots round-trip through a real SQLite store, all rows or none."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import text
+
+from netops.errors import NotFoundError, StoreError
+from netops.models.observation import (
+    DeviceFailure,
+    DeviceObservation,
+    FailureReason,
+    LinkObservation,
+    LinkState,
+    NewAdjacency,
+    Snapshot,
+)
+from netops.store import snapshots as snapshots_module
+from netops.store.db import Store
+from netops.store.snapshots import latest_snapshot, list_snapshots, load_snapshot, save_snapshot
+
+T0 = datetime(2025, 1, 6, 8, 0, tzinfo=timezone.utc)
+
+
+def sample(minute: int = 0) -> Snapshot:
+    return Snapshot(
+        started_at=T0 + timedelta(minutes=minute),
+        finished_at=T0 + timedelta(minutes=minute, seconds=4),
+        actor="rudi",
+        request={"via": ["snmp"], "timeout": 3.0},
+        observations={
+            "edge-01": DeviceObservation(
+                host="edge-01",
+                via="snmp",
+                facts={"serial_number": "HFG09KQ1", "vendor": "MikroTik"},
+                interfaces={"sfp-sfpplus1": {"is_up": True, "is_enabled": True, "speed": 10000.0}},
+                lldp_neighbors_detail={
+                    "sfp-sfpplus1": [{"remote_system_name": "core-01", "remote_port": "xe-0/0/0"}]
+                },
+            )
+        },
+        failures={
+            "edge-02": DeviceFailure(
+                host="edge-02",
+                via="snmp",
+                reason=FailureReason.timeout,
+                message="no response from 198.19.0.14:161 (2 x 3s)",
+            )
+        },
+        links={
+            "BTM-FO-0001": LinkObservation(
+                link_id="BTM-FO-0001", state=LinkState.up, reason="LLDP both ways", speed_mbps=10000.0
+            ),
+            "BTM-FO-0002": LinkObservation(
+                link_id="BTM-FO-0002", state=LinkState.unseen, reason="neither end"
+            ),
+        },
+        new_adjacencies=[
+            NewAdjacency(a_device="edge-01", a_interface="ether5", b_device="sw-01", b_interface="Gi0/1")
+        ],
+    )
+
+
+def test_save_and_load_round_trip(scratch_store: str) -> None:
+    store = Store(scratch_store)
+    original = sample()
+    sid = save_snapshot(store, original)
+    loaded = load_snapshot(store, sid)
+    assert loaded == original.model_copy(update={"id": sid})
+
+
+def test_list_is_newest_first_with_link_counts_and_latest(scratch_store: str) -> None:
+    store = Store(scratch_store)
+    first, second = save_snapshot(store, sample(0)), save_snapshot(store, sample(5))
+    listed = list_snapshots(store)
+    assert [s.id for s in listed] == [second, first]
+    assert listed[0].devices == 2 and listed[0].failed == 1
+    assert listed[0].links == {"up": 1, "unseen": 1}
+    latest = latest_snapshot(store)
+    assert latest is not None and latest.id == second
+
+
+def test_empty_store_has_no_latest_and_unknown_id_is_not_found(scratch_store: str) -> None:
+    store = Store(scratch_store)
+    assert latest_snapshot(store) is None and list_snapshots(store) == []
+    with pytest.raises(NotFoundError, match="no snapshot 42"):
+        load_snapshot(store, 42)
+
+
+def test_failed_save_leaves_nothing_half_written(scratch_store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(scratch_store)
+    kept = save_snapshot(store, sample(0))
+
+    def audit_fails(conn, *args, **kwargs):  # type: ignore[no-untyped-def]
+        conn.execute(text("INSERT INTO no_such_table VALUES (1)"))  # a real database error, mid-transaction
+
+    monkeypatch.setattr(snapshots_module, "record", audit_fails)
+    with pytest.raises(StoreError):
+        save_snapshot(store, sample(5))
+    assert [s.id for s in list_snapshots(store)] == [kept]
+    with store.transaction() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM snapshot_devices")).scalar_one() == 2
+        assert conn.execute(text("SELECT COUNT(*) FROM snapshot_links")).scalar_one() == 2

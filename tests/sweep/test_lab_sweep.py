@@ -1,0 +1,127 @@
+"""The sweep against the emulated city: real snmpd/lldpd in network namespaces, real faults.
+
+Uses the session fixture `lab` (netops.lab.pytest_plugin): a LabHandle with .config, .devices,
+.links, .cut(link), .kill(device), .silent(link), .restore(None). Every test restores the lab.
+"""
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+
+import pytest
+from click.testing import CliRunner
+
+from netops.cli.main import cli
+from netops.collect.base import CollectOptions
+from netops.collect.nornir_init import build_nornir
+from netops.collect.sweep import SweepRequest, sweep
+from netops.models.observation import FailureReason, LinkState, Snapshot
+from netops.sources.inventory import Inventory, load_inventory
+from netops.store.db import Store
+from netops.store.snapshots import save_snapshot
+
+pytestmark = pytest.mark.lab
+OPTIONS = CollectOptions(timeout=2.0, retries=1, concurrency=200)
+SETTLE_S = 150  # LLDP needs its tx interval to (re)learn, its hold time to forget
+
+
+@pytest.fixture(scope="module")
+def city(lab) -> Inventory:  # type: ignore[no-untyped-def]
+    return load_inventory(lab.config.inventory_dir, lab.config.topology_dir)
+
+
+@pytest.fixture
+def healthy(lab) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    lab.restore(None)
+    yield
+    lab.restore(None)
+
+
+def lab_sweep(lab) -> Snapshot:  # type: ignore[no-untyped-def]
+    names = set(lab.devices)
+    nr = build_nornir(lab.config).filter(filter_func=lambda h: h.name in names)
+    return sweep(lab.config, load_inventory(lab.config.inventory_dir, lab.config.topology_dir),
+                 SweepRequest(options=OPTIONS), nr=nr)
+
+
+def sweep_until(lab, done, limit: float = SETTLE_S) -> Snapshot:  # type: ignore[no-untyped-def]
+    """Sweep again (bounded in count and time) until `done(snapshot)`; return the last one."""
+    deadline = time.monotonic() + limit
+    while True:
+        snapshot = lab_sweep(lab)
+        if done(snapshot) or time.monotonic() > deadline:
+            return snapshot
+        time.sleep(3)
+
+
+def lab_links(lab, city: Inventory) -> list[str]:  # type: ignore[no-untyped-def]
+    return [lid for lid in lab.links if lid in city.links]
+
+
+def all_up(lab, city: Inventory):  # type: ignore[no-untyped-def]
+    wanted = lab_links(lab, city)
+    return lambda s: all(lid in s.links and s.links[lid].state == LinkState.up for lid in wanted)
+
+
+def test_whole_lab_answers_and_links_are_up(lab, city: Inventory, healthy: None) -> None:  # type: ignore[no-untyped-def]
+    snapshot = sweep_until(lab, all_up(lab, city))
+    assert snapshot.failures == {}
+    assert set(snapshot.observations) == set(lab.devices)
+    for host, obs in snapshot.observations.items():
+        assert obs.interfaces, host
+        assert obs.facts.get("hostname"), host
+    cabled = {end.device for lid in lab_links(lab, city) for end in city.links[lid].ends()}
+    for host in cabled:
+        assert any(snapshot.observations[host].lldp_neighbors_detail.values()), f"{host}: no neighbour"
+    states = {lid: (snapshot.links[lid].state, snapshot.links[lid].reason) for lid in lab_links(lab, city)}
+    assert {lid: s for lid, (s, _) in states.items() if s != LinkState.up} == {}, states
+    assert snapshot.new_adjacencies == []
+
+
+def test_cut_link_is_down_and_the_diff_shows_it(lab, city: Inventory, healthy: None,  # type: ignore[no-untyped-def]
+                                                scratch_store: str) -> None:
+    link_id = lab_links(lab, city)[0]
+    before = sweep_until(lab, all_up(lab, city))
+    lab.cut(link_id)
+    after = lab_sweep(lab)
+    assert after.links[link_id].state == LinkState.down
+    assert "oper down" in after.links[link_id].reason
+    store = Store(scratch_store)
+    a, b = save_snapshot(store, before), save_snapshot(store, after)
+    result = CliRunner().invoke(cli, ["snapshots", "diff", str(a), str(b), "--json"])
+    assert result.exit_code == 0, result.output
+    diff = json.loads(result.stdout)
+    assert {"device": "", "subject": link_id, "before": "up", "after": "down",
+            "note": after.links[link_id].reason} in diff["links_changed"]
+    link = city.links[link_id]
+    changed = {(c["device"], c["subject"]) for c in diff["interfaces_changed"]}
+    assert {(link.a.device, link.a.interface), (link.b.device, link.b.interface)} <= changed
+
+
+def test_fifth_of_routers_dead_costs_one_timeout_window(lab, city: Inventory, healthy: None) -> None:  # type: ignore
+    started = time.perf_counter()
+    sweep_until(lab, all_up(lab, city))
+    healthy_s = time.perf_counter() - started
+    routers = sorted(d for d in lab.devices if city.devices[d].is_router)
+    dead = routers[:: 5][: max(1, len(routers) // 5)]
+    for device in dead:
+        lab.kill(device)
+    started = time.perf_counter()
+    snapshot = lab_sweep(lab)
+    elapsed = time.perf_counter() - started
+    margin = healthy_s + 10.0
+    assert elapsed <= OPTIONS.worst_case_seconds + margin, (elapsed, OPTIONS.worst_case_seconds, margin)
+    assert {h: f.reason for h, f in snapshot.failures.items()} == {h: FailureReason.timeout for h in dead}
+    assert set(snapshot.observations) == set(lab.devices) - set(dead)
+
+
+def test_silent_link_becomes_unseen_with_its_reason(lab, city: Inventory, healthy: None) -> None:  # type: ignore[no-untyped-def]
+    link_id = lab_links(lab, city)[-1]
+    sweep_until(lab, all_up(lab, city))
+    lab.silent(link_id)
+    snapshot = sweep_until(lab, lambda s: s.links[link_id].state != LinkState.up)
+    assert snapshot.links[link_id].state == LinkState.unseen
+    assert snapshot.links[link_id].reason.startswith("no LLDP adjacency seen")
+    others = [lid for lid in lab_links(lab, city) if lid != link_id]
+    assert all(snapshot.links[lid].state == LinkState.up for lid in others)

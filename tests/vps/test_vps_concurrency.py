@@ -1,0 +1,115 @@
+"""50 concurrent creates from separate processes against one SQLite file, 20 rounds.
+
+Every round forks 50 fresh processes (each opens its own SQLite connection; the parsed
+Pusat Data is inherited, not re-read 50 times) that meet at a barrier and then create at once. One more round
+runs the real CLI (`netops vps create`) as 50 subprocesses. Invariants checked every round:
+no duplicate name, IP or MAC; no host over capacity; no quota exceeded; every process got its
+VPS or a quota/capacity refusal (none lost), in exactly the numbers the sizing allows.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import subprocess
+import sys
+import statistics
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from vps_helpers import ROUND, create_in_process, make_service, vps_project
+
+from netops.models.vps import Resources
+from netops.provision.backends.dryrun import DryRunBackend
+
+ROUNDS = 20
+PROCS = len(ROUND)
+EXPECTED = Counter({"ok": 24, "quota": 10, "capacity": 16})
+
+
+@pytest.fixture(scope="module")
+def figures() -> Iterator[list[tuple[float, float]]]:
+    """(race seconds, round seconds) per round; printed at the end (run pytest with -s to see them)."""
+    rows: list[tuple[float, float]] = []
+    yield rows
+    if rows:
+        races, walls = [r[0] for r in rows], [r[1] for r in rows]
+        print(f"\n{len(rows)} rounds x {PROCS} processes: race median {statistics.median(races):.2f}s "
+              f"(max {max(races):.2f}s), {EXPECTED['ok'] / statistics.median(races):.0f} creates/s and "
+              f"{PROCS / statistics.median(races):.0f} requests/s; whole round incl. process start median "
+              f"{statistics.median(walls):.2f}s")
+
+
+def check_register(project: Path, store_url: str, plans: Path, outcomes: list[tuple]) -> None:
+    svc = make_service(project, store_url, DryRunBackend(plans))
+    live = svc.list(include_decommissioned=False)
+    assert len({v.name for v in live}) == len({str(v.ip) for v in live}) == len({v.mac for v in live}) == len(live)
+    for host in svc.pusat.hosts:
+        used = sum((v.size for v in live if v.host == host.name), Resources())
+        assert used.fits_in(host.capacity()), f"{host.name} over capacity: {used}"
+    for pd in ("DISKOMINFO", "BAPENDA"):
+        quota = svc.pusat.quota_for(pd)
+        mine = [v for v in live if v.pd == pd]
+        assert sum((v.size for v in mine), Resources()).fits_in(quota.limit()) and len(mine) <= quota.vps
+    ok_names = sorted(o[2] for o in outcomes if o[1] == "ok")
+    assert ok_names == sorted(v.name for v in live)  # every success is registered, nothing extra
+    assert Counter(o[1] for o in outcomes) == EXPECTED, Counter(o[1] for o in outcomes)
+    assert {ROUND[o[0]]["pd"] for o in outcomes if o[1] == "quota"} == {"DISKOMINFO"}
+    assert {ROUND[o[0]]["pd"] for o in outcomes if o[1] == "capacity"} == {"BAPENDA"}
+
+
+@pytest.mark.parametrize("round_no", range(ROUNDS))
+def test_fifty_processes_allocate_without_races(round_no: int, tmp_path: Path, scratch_store: str,
+                                                figures: list[tuple[float, float]]) -> None:
+    project = vps_project(tmp_path / "p", "pusat_data_concurrency.yaml")
+    plans = tmp_path / "plans"
+    parent = make_service(project, scratch_store, DryRunBackend(plans))  # loads the data, migrates the store
+    ctx = multiprocessing.get_context("fork")  # separate processes; each opens its own SQLite connection
+    barrier, results = ctx.Barrier(PROCS), ctx.Queue()
+    started = time.perf_counter()
+    procs = [ctx.Process(target=create_in_process, args=(parent.pusat, sorted(parent.known_pds), scratch_store,
+                                                         str(plans), i, barrier, results)) for i in range(PROCS)]
+    for p in procs:
+        p.start()
+    outcomes = [results.get(timeout=120) for _ in range(PROCS)]
+    for p in procs:
+        p.join(timeout=60)
+        assert p.exitcode == 0
+    figures.append((max(o[4] for o in outcomes) - min(o[3] for o in outcomes), time.perf_counter() - started))
+    errors = [o for o in outcomes if o[1] == "error"]
+    assert not errors, errors
+    assert sorted(o[0] for o in outcomes) == list(range(PROCS))
+    check_register(project, scratch_store, plans, outcomes)
+
+
+def test_fifty_cli_processes(tmp_path: Path, scratch_store: str) -> None:
+    """The same race through the real command line: 50 `netops vps create` subprocesses."""
+    project = vps_project(tmp_path / "p", "pusat_data_concurrency.yaml")
+    plans = tmp_path / "plans"
+    make_service(project, scratch_store, DryRunBackend(plans))
+    env = {**os.environ, "NETOPS_CONFIG": str(project / "netops.yaml"), "NETOPS_STORE": scratch_store,
+           "NETOPS_VPS_PLANS": str(plans), "NETOPS_VPS_BACKEND": "dryrun"}
+    netops = [sys.executable, "-m", "netops"]
+    started = time.perf_counter()
+    procs = []
+    for i, ask in enumerate(ROUND):
+        args = [*netops, "vps", "create", "--pd", ask["pd"], "--purpose", ask["purpose"], "--vcpu", str(ask["vcpu"]),
+                "--memory", f"{ask['memory_mib']}M", "--disk", f"{ask['disk_gib']}G", "--os", "debian-12",
+                "--request-id", f"cli-{i}", "--json"]
+        procs.append(subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    outcomes = []
+    for i, proc in enumerate(procs):
+        out, err = proc.communicate(timeout=300)
+        if proc.returncode == 0:
+            vps = json.loads(out)["vps"]
+            outcomes.append((i, "ok", vps["name"], vps["ip"], vps["host"]))
+        else:
+            assert proc.returncode == 2 and err.count("\n") == 1 and "Traceback" not in err, err
+            kind = "quota" if "quota of PD" in err else "capacity" if "no hypervisor host has room" in err else err
+            outcomes.append((i, kind, err.strip(), "", ""))
+    wall = time.perf_counter() - started
+    print(f"\nCLI round: 50 processes in {wall:.2f}s, {24 / wall:.1f} creates/s")
+    check_register(project, scratch_store, plans, outcomes)

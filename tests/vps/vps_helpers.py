@@ -1,0 +1,83 @@
+"""Helpers for the VPS tests: a scratch project, a controllable clock, a dump of the store."""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # tests/ for inventory_helpers
+
+from inventory_helpers import make_project  # noqa: E402
+
+from netops.models.vps import PusatData  # noqa: E402
+from netops.provision.backends import Backend  # noqa: E402
+from netops.provision.service import VpsService  # noqa: E402
+from netops.sources.inventory import load_inventory  # noqa: E402
+from netops.store.db import Store  # noqa: E402
+
+FIXTURES = HERE / "fixtures"
+START = datetime(2025, 3, 1, 8, 0, tzinfo=timezone.utc)
+
+
+@dataclass
+class FakeClock:
+    now: datetime = START
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+def vps_project(dest: Path, pusat_data: str = "pusat_data.yaml") -> Path:
+    """The minimal fixture inventory (PDs DISKOMINFO and BAPENDA) plus a Pusat Data file."""
+    make_project(dest)
+    shutil.copyfile(FIXTURES / pusat_data, dest / "inventory" / "pusat_data.yaml")
+    return dest
+
+
+def make_service(project: Path, store_url: str, backend: Backend, clock: FakeClock | None = None) -> VpsService:
+    inv = load_inventory(project / "inventory", project / "topology")
+    return VpsService(Store(store_url), inv.pusat_data, inv.pds.keys(), backend, clock=clock or FakeClock())
+
+
+def dump(store_url: str) -> list[str]:
+    """Every row of every table: compare before and after to prove nothing was written."""
+    with sqlite3.connect(store_url.removeprefix("sqlite:///")) as conn:
+        return list(conn.iterdump())
+
+
+# -- the concurrency test's worker: one separate process per create ---------------------------
+SMALL = {"pd": "DISKOMINFO", "purpose": "web", "vcpu": 1, "memory_mib": 256, "disk_gib": 5}
+LARGE = {"pd": "BAPENDA", "purpose": "db", "vcpu": 1, "memory_mib": 8192, "disk_gib": 5}
+ROUND = [SMALL] * 30 + [LARGE] * 20
+
+
+def create_in_process(pusat: PusatData, pds: list[str], store_url: str, plans: str, index: int, barrier: object,
+                      results: object) -> None:
+    """Runs in its own process: open the store, wait for every sibling, then create and report the outcome."""
+    from netops.provision.backends.dryrun import DryRunBackend
+    from netops.provision.errors import CapacityError, QuotaError
+    from netops.provision.service import VpsRequest
+
+    ask, go = ROUND[index], time.time()
+    try:
+        svc = VpsService(Store(store_url), pusat, pds, DryRunBackend(Path(plans)))
+        req = VpsRequest(os_template="debian-12", request_id=f"req-{index}", **ask)  # type: ignore[arg-type]
+        barrier.wait(timeout=60)  # type: ignore[attr-defined]
+        go = time.time()
+        result = svc.create(req)
+        outcome = ("ok", result.vps.name)
+    except QuotaError as exc:
+        outcome = ("quota", str(exc))
+    except CapacityError as exc:
+        outcome = ("capacity", str(exc))
+    except Exception as exc:  # noqa: BLE001 - reported to the test, which fails on it
+        outcome = ("error", f"{type(exc).__name__}: {exc}")
+    results.put((index, *outcome, go, time.time()))  # type: ignore[attr-defined]

@@ -1,7 +1,7 @@
 """YAML reading that remembers line numbers, so every error can name file:line."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,18 +16,26 @@ Path_ = tuple[str | int, ...]
 
 @dataclass
 class YamlDoc:
-    """A parsed YAML file: plain data for models, plus a locator for error lines."""
+    """A parsed YAML file: plain data for models, plus a locator for error lines.
+
+    The data comes from the fast safe loader; the slower round-trip tree that knows
+    line numbers is built only when an error needs a line.
+    """
 
     path: Path
-    tree: Any
+    text: str
+    data: Any
+    _tree: Any = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
         return display_path(self.path)
 
     @property
-    def data(self) -> Any:
-        return _plain(self.tree)
+    def tree(self) -> Any:
+        if self._tree is None:
+            self._tree = YAML(typ="rt").load(self.text) or CommentedMap()
+        return self._tree
 
     def line_of(self, loc: Path_) -> int | None:
         """1-based line of the deepest node along `loc` that exists in the file."""
@@ -57,17 +65,17 @@ def load_yaml(path: Path, *, required: bool = True) -> YamlDoc:
     if not path.exists():
         if required:
             raise InputError.at(display_path(path), None, "(file)", "file not found")
-        return YamlDoc(path, CommentedMap())
-    yaml = YAML(typ="rt")
+        return YamlDoc(path, "", {})
     try:
-        tree = yaml.load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = YAML(typ="safe").load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise InputError.at(display_path(path), line, "(syntax)", f"malformed YAML: {exc.problem or exc.context}") from exc
     except UnicodeDecodeError as exc:
         raise InputError.at(display_path(path), None, "(encoding)", "file is not UTF-8 text") from exc
-    return YamlDoc(path, CommentedMap() if tree is None else tree)
+    return YamlDoc(path, text, {} if data is None else _plain(data))
 
 
 def _plain(node: Any) -> Any:

@@ -241,18 +241,26 @@ def _decode(data: bytes) -> Message:
         raise BerError("trailing bytes after varbind list")
     varbinds: list[tuple[Oid, object]] = []
     append = varbinds.append
-    header = _header
-    while pos < vbl_end:
+    header, decode_oid, decode_value = _header, _decode_oid, _decode_value
+    while pos < vbl_end:  # hot loop: short-form lengths inline, long form via _header
         tag, s, vb_end = header(data, pos, vbl_end)
         if tag != SEQUENCE:
             raise BerError("varbind is not a SEQUENCE")
-        tag, s, oid_end = header(data, s, vb_end)
-        if tag != OBJECT_ID:
-            raise BerError("varbind name is not an OID")
-        oid = _decode_oid(data[s:oid_end])
-        tag, s, val_end = header(data, oid_end, vb_end)
+        n = data[s + 1]
+        if data[s] != OBJECT_ID or n & 0x80:
+            raise BerError("varbind name is not a short OID")
+        oid_end = s + 2 + n
+        if oid_end > vb_end:
+            raise BerError("truncated OID")
+        oid = decode_oid(data[s + 2:oid_end])
+        tag = data[oid_end]
+        n = data[oid_end + 1]
+        if n & 0x80:
+            tag, s, val_end = header(data, oid_end, vb_end)
+        else:
+            s, val_end = oid_end + 2, oid_end + 2 + n
         if val_end != vb_end:
-            raise BerError("trailing bytes in varbind")
-        append((oid, _decode_value(tag, data[s:val_end])))
+            raise BerError("varbind length mismatch")
+        append((oid, data[s:val_end] if tag == OCTET_STRING else decode_value(tag, data[s:val_end])))
         pos = vb_end
     return Message(version, bytes(community), pdu, request_id, error_status, error_index, varbinds)

@@ -5,8 +5,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
-AuthProto = Literal["md5", "sha", "sha224", "sha256", "sha384", "sha512"]
-PrivProto = Literal["des", "3des", "aes", "aes192", "aes256"]
+AuthProto = Literal["md5", "sha", "sha1", "sha224", "sha256", "sha384", "sha512"]
+PrivProto = Literal["des", "3des", "aes", "aes128", "aes192", "aes256"]
 
 
 class SnmpCredentials(BaseModel):

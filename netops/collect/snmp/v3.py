@@ -30,11 +30,12 @@ from netops.collect.snmp.credentials import SnmpCredentials, SnmpTarget
 from netops.collect.snmp.errors import SnmpAuthError, SnmpError, SnmpParseError, SnmpRefused, SnmpTimeout
 
 _AUTH = {"md5": _auth.USM_AUTH_HMAC96_MD5, "sha": _auth.USM_AUTH_HMAC96_SHA,
-         "sha224": _auth.USM_AUTH_HMAC128_SHA224, "sha256": _auth.USM_AUTH_HMAC192_SHA256,
-         "sha384": _auth.USM_AUTH_HMAC256_SHA384, "sha512": _auth.USM_AUTH_HMAC384_SHA512}
+         "sha1": _auth.USM_AUTH_HMAC96_SHA, "sha224": _auth.USM_AUTH_HMAC128_SHA224,
+         "sha256": _auth.USM_AUTH_HMAC192_SHA256, "sha384": _auth.USM_AUTH_HMAC256_SHA384,
+         "sha512": _auth.USM_AUTH_HMAC384_SHA512}
 _PRIV = {"des": _auth.USM_PRIV_CBC56_DES, "3des": _auth.USM_PRIV_CBC168_3DES,
-         "aes": _auth.USM_PRIV_CFB128_AES, "aes192": _auth.USM_PRIV_CFB192_AES,
-         "aes256": _auth.USM_PRIV_CFB256_AES}
+         "aes": _auth.USM_PRIV_CFB128_AES, "aes128": _auth.USM_PRIV_CFB128_AES,
+         "aes192": _auth.USM_PRIV_CFB192_AES, "aes256": _auth.USM_PRIV_CFB256_AES}
 _AUTH_ERRORS = (errind.UnknownUserName, errind.WrongDigest, errind.AuthenticationError,
                 errind.AuthenticationFailure, errind.DecryptionError, errind.UnknownSecurityName,
                 errind.UnsupportedSecurityLevel, errind.NotInTimeWindow, errind.NoAuthentication,

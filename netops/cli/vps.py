@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -234,9 +234,8 @@ def backups(ctx: click.Context, as_of: Any, pd_code: str | None, include_all: bo
     """VPS whose last backup is older than their policy allows (Art. 17), per PD."""
     if ctx.invoked_subcommand:
         return
-    from datetime import timezone
     app = ctx.find_object(AppContext) or ctx.ensure_object(AppContext)
-    when = (as_of if as_of.tzinfo else as_of.replace(tzinfo=timezone.utc)) if as_of else None
+    when = (as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)) if as_of else None
     report = backup_ops.backup_report(service(app), when, pd_code.upper() if pd_code else None)
     shown = report if include_all else [s for s in report if s.overdue]
     if as_json:

@@ -63,13 +63,13 @@ class Resources:
     memory_mib: int = 0
     disk_gib: int = 0
 
-    def __add__(self, other: "Resources") -> "Resources":
+    def __add__(self, other: Resources) -> Resources:
         return Resources(self.vcpu + other.vcpu, self.memory_mib + other.memory_mib, self.disk_gib + other.disk_gib)
 
-    def __sub__(self, other: "Resources") -> "Resources":
+    def __sub__(self, other: Resources) -> Resources:
         return Resources(self.vcpu - other.vcpu, self.memory_mib - other.memory_mib, self.disk_gib - other.disk_gib)
 
-    def fits_in(self, limit: "Resources") -> bool:
+    def fits_in(self, limit: Resources) -> bool:
         return self.vcpu <= limit.vcpu and self.memory_mib <= limit.memory_mib and self.disk_gib <= limit.disk_gib
 
     def __str__(self) -> str:
@@ -113,7 +113,7 @@ class IpPool(Strict):
     pd: str | None = None
 
     @model_validator(mode="after")
-    def _range_inside_network(self) -> "IpPool":
+    def _range_inside_network(self) -> IpPool:
         for addr in (self.gateway, self.first, self.last):
             if addr not in self.network:
                 raise ValueError(f"{addr} is outside {self.network}")

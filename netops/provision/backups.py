@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Connection
@@ -141,4 +141,4 @@ def statuses(vps_list: list[Vps], last: dict[int, dict[str, str | None]], pusat:
 def backup_report(service: VpsService, as_of: datetime | None = None, pd: str | None = None) -> list[BackupStatus]:
     when = as_of or service.clock()
     vps_list, last = service.transact(lambda conn: (reg.list_vps(conn, pd, False), reg.last_backups(conn)))
-    return statuses(vps_list, last, service.pusat, when.astimezone(timezone.utc))
+    return statuses(vps_list, last, service.pusat, when.astimezone(UTC))

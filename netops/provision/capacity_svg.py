@@ -16,8 +16,8 @@ def _colour(fraction: float) -> str:
 def capacity_svg(usage: list[HostUsage], title: str = "Pusat Data: hypervisor capacity") -> str:
     width = LABEL_W + BAR_W + 220
     height = 50 + ROW * max(len(usage), 1)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" '
-             'font-size="12">', f'<text x="10" y="24" font-size="16" font-weight="bold">{escape(title)}</text>']
+    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" '
+             'font-size="12">'), f'<text x="10" y="24" font-size="16" font-weight="bold">{escape(title)}</text>']
     for i, host in enumerate(usage):
         top = 40 + i * ROW
         parts.append(f'<text x="10" y="{top + 24}" font-weight="bold">{escape(host.host)}</text>'

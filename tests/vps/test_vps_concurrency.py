@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import statistics
 import subprocess
 import sys
-import statistics
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -61,6 +61,7 @@ def check_register(project: Path, store_url: str, plans: Path, outcomes: list[tu
     assert {ROUND[o[0]]["pd"] for o in outcomes if o[1] == "capacity"} == {"BAPENDA"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("round_no", range(ROUNDS))
 def test_fifty_processes_allocate_without_races(round_no: int, tmp_path: Path, scratch_store: str,
                                                 figures: list[tuple[float, float]]) -> None:
@@ -85,6 +86,7 @@ def test_fifty_processes_allocate_without_races(round_no: int, tmp_path: Path, s
     check_register(project, scratch_store, plans, outcomes)
 
 
+@pytest.mark.slow
 def test_fifty_cli_processes(tmp_path: Path, scratch_store: str) -> None:
     """The same race through the real command line: 50 `netops vps create` subprocesses."""
     project = vps_project(tmp_path / "p", "pusat_data_concurrency.yaml")

@@ -6,22 +6,22 @@ import sqlite3
 import sys
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # tests/ for inventory_helpers
 
-from inventory_helpers import make_project  # noqa: E402
+from inventory_helpers import make_project
 
-from netops.models.vps import PusatData  # noqa: E402
-from netops.provision.backends import Backend  # noqa: E402
-from netops.provision.service import VpsService  # noqa: E402
-from netops.sources.inventory import load_inventory  # noqa: E402
-from netops.store.db import Store  # noqa: E402
+from netops.models.vps import PusatData
+from netops.provision.backends import Backend
+from netops.provision.service import VpsService
+from netops.sources.inventory import load_inventory
+from netops.store.db import Store
 
 FIXTURES = HERE / "fixtures"
-START = datetime(2025, 3, 1, 8, 0, tzinfo=timezone.utc)
+START = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 
 
 @dataclass

@@ -4,8 +4,18 @@ UNIQUE constraints are the last line of defence behind the allocation transactio
 a name once given is never reused, a MAC is never reused, an address is held by at
 most one allocation that has not been freed, and a live request key maps to one VPS.
 """
-from sqlalchemy import (Column, Connection, ForeignKey, Index, Integer, MetaData, Table, Text, UniqueConstraint,
-                        text)
+from sqlalchemy import (
+    Column,
+    Connection,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
 
 
 def upgrade(conn: Connection) -> None:

@@ -22,8 +22,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from netops.collect.normalize import canonical_interface
-from netops.models.diagram import (DeclaredDevice, DeclaredEnd, DeclaredLink, Finding, FindingKind, LanDiagram,
-                                   Severity, device_key)
+from netops.models.diagram import (
+    DeclaredDevice,
+    DeclaredEnd,
+    DeclaredLink,
+    Finding,
+    FindingKind,
+    LanDiagram,
+    Severity,
+    device_key,
+)
 from netops.models.inventory import Device
 from netops.models.observation import DeviceObservation, Snapshot
 
@@ -184,7 +192,7 @@ class _Checker:
         if inventory is not None:
             actual.add(str(inventory.mgmt_ip))
         if actual and str(declared.mgmt_ip) not in actual:
-            main = str(inventory.mgmt_ip) if inventory else sorted(actual)[0]
+            main = str(inventory.mgmt_ip) if inventory else min(actual)
             self.add(finding(FindingKind.ip_mismatch, declared.name,
                              f"diagram says {declared.mgmt_ip}, the device's management address is {main}",
                              devices=[declared.name], declared=declared.mgmt_ip, actual=main))

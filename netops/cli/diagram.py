@@ -157,7 +157,7 @@ def submit(app: AppContext, file: str, pd_code: str, against: str | None, receiv
     snapshot = _snapshot(app, pd, against, required=against is not None)
     findings = _check(app, read, pd, snapshot).findings if snapshot else []
     verdict = Verdict.not_checked if snapshot is None else Verdict.findings if findings else Verdict.matches
-    when = received.replace(tzinfo=dt.timezone.utc) if received else None
+    when = received.replace(tzinfo=dt.UTC) if received else None
     sub = subs.submit(app.store, pd=pd, filename=Path(file).name, data=data, fmt=read.format, diagram=read.diagram,
                       verdict=verdict, findings=findings, snapshot_id=snapshot.id if snapshot else None,
                       received_at=when)
@@ -212,7 +212,7 @@ def history(app: AppContext, pd_code: str, as_json: bool) -> None:
 @pass_app
 def status(app: AppContext, year: int | None, as_of: dt.datetime | None, as_json: bool) -> None:
     """Every PD with its last submission, last verdict, and overdue (none in the 12 months before the date)."""
-    today = dt.datetime.now(dt.timezone.utc).date()
+    today = dt.datetime.now(dt.UTC).date()
     day = as_of.date() if as_of else min(today, dt.date(year, 12, 31)) if year else today
     rows = subs.compliance({code: pd.name for code, pd in app.inventory.pds.items()}, subs.submissions(app.store),
                            day, year)

@@ -95,7 +95,7 @@ class LanDiagram(Strict):
     vlans: list[Vlan] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _consistent(self) -> "LanDiagram":
+    def _consistent(self) -> LanDiagram:
         seen: set[str] = set()
         for device in self.devices:
             key = device_key(device.name)

@@ -114,4 +114,4 @@ def render_html(data: ReportInput, lang: str = DEFAULT_LANG, now: dt.datetime | 
         n_links=len(data.diagram.links), against=data.against, verdict=verdict,
         verdict_text=t(f"diagram.verdict.{verdict}", lang, n=len(check.findings)), findings=findings,
         svg=diagram_svg(data.diagram, check), unverified=check.unverified, notes=data.notes,
-        generated_at=(now or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%d %H:%M UTC"))
+        generated_at=(now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC"))

@@ -64,7 +64,7 @@ def submit(store: Store, *, pd: str, filename: str, data: bytes, fmt: str, diagr
     """Store the file (unless these exact bytes are already stored) and record the hand-in, atomically."""
     digest = sha256_of(data)
     now = utcnow()
-    received = (received_at or dt.datetime.fromisoformat(now)).astimezone(dt.timezone.utc)
+    received = (received_at or dt.datetime.fromisoformat(now)).astimezone(dt.UTC)
     with store.transaction() as conn:
         if conn.execute(select(_files.c.sha256).where(_files.c.sha256 == digest)).first() is None:
             conn.execute(insert(_files).values(sha256=digest, size=len(data), content=data, first_seen=now))

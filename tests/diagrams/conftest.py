@@ -7,7 +7,7 @@ as the inventory declares, with faults applied: `cut` (both ports down, no LLDP)
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -79,6 +79,6 @@ def observe(inv: Inventory, pd: str, *, cut: Iterable[str] = (), silent: Iterabl
         observations[device.hostname] = DeviceObservation(host=device.hostname, via="snmp", facts=facts,
                                                           interfaces=interfaces, interfaces_ip=interfaces_ip,
                                                           lldp_neighbors_detail=lldp)
-    now = datetime(2025, 6, 1, tzinfo=timezone.utc)
+    now = datetime(2025, 6, 1, tzinfo=UTC)
     return Snapshot(id=1, started_at=now, finished_at=now, actor="test", request={"pds": [pd]},
                     observations=observations)

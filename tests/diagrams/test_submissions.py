@@ -21,7 +21,7 @@ SAMPLE_FILES = sorted(p for p in SAMPLES.rglob("*") if p.is_file())
 
 def _received(path: Path) -> dt.datetime:
     """Sample files are named after the day the PD handed them in: 2025-03-10-lan-....yaml."""
-    return dt.datetime.strptime(path.name[:10], "%Y-%m-%d").replace(tzinfo=dt.timezone.utc)
+    return dt.datetime.strptime(path.name[:10], "%Y-%m-%d").replace(tzinfo=dt.UTC)
 
 
 def _submit_samples(store: Store) -> None:

@@ -42,7 +42,8 @@ def test_validate_without_any_sweep_says_what_to_do() -> None:
 
 
 def test_validate_refuses_a_diagram_of_another_pd() -> None:
-    result = CliRunner().invoke(cli, ["diagram", "validate", str(MATCHING), "--pd", "BAPENDA"])
+    result = CliRunner().invoke(cli, ["diagram", "validate", str(SAMPLES / PD / "2025-03-10-lan-disdukcapil.yaml"),
+                                      "--pd", "BAPENDA"])
     assert result.exit_code == 2 and "diagram of DISDUKCAPIL, not of BAPENDA" in result.stderr
 
 

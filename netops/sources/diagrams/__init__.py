@@ -14,8 +14,15 @@ from netops.sources.diagrams import csv_reader, drawio, graphml, yaml_reader
 from netops.sources.diagrams.common import DiagramRead
 from netops.sources.diagrams.safexml import MAX_BYTES, check_size
 
-__all__ = ["DiagramRead", "DiagramReader", "READERS", "load_bytes", "read_diagram", "read_diagram_file",
-           "reader_for"]
+__all__ = [
+    "READERS",
+    "DiagramRead",
+    "DiagramReader",
+    "load_bytes",
+    "read_diagram",
+    "read_diagram_file",
+    "reader_for",
+]
 
 
 class DiagramReader(Protocol):

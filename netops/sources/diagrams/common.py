@@ -29,11 +29,11 @@ class DiagramRead:
     notes: list[str] = field(default_factory=list)
 
 
-_BREAKS = re.compile(r"<\s*(br|/div|div|/p|p|/li|li|hr)\b[^>]*>", re.I)
+_BREAKS = re.compile(r"<\s*(br|/div|div|/p|p|/li|li|hr)\b[^>]*>", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]*>")
 _PAIR = re.compile(r"\s+[-–—]{1,2}>?\s+|\s*<-{1,2}>\s*|\s*↔\s*|\s*\n\s*|\s+to\s+|\s+ke\s+")
 _LINK_REF = re.compile(r"^links\[(\d+)\]")
-_SPEED = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([mgt])?(?:b(?:it)?(?:ps|/s)?)?\s*$", re.I)
+_SPEED = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([mgt])?(?:b(?:it)?(?:ps|/s)?)?\s*$", re.IGNORECASE)
 DEVICE_PROPS = {"ip": "mgmt_ip", "mgmt_ip": "mgmt_ip", "management_ip": "mgmt_ip", "ip_address": "mgmt_ip",
                 "model": "model", "tipe": "model", "serial": "serial", "serial_number": "serial", "sn": "serial",
                 "role": "role", "peran": "role", "hostname": "name"}

@@ -17,8 +17,16 @@ from urllib.parse import unquote
 from xml.etree.ElementTree import Element
 
 from netops.errors import InputError
-from netops.sources.diagrams.common import (DEVICE_PROPS, SOURCE_IF_PROPS, TARGET_IF_PROPS, DiagramRead,
-                                            GraphBuilder, RawEdge, RawNode, clean_label)
+from netops.sources.diagrams.common import (
+    DEVICE_PROPS,
+    SOURCE_IF_PROPS,
+    TARGET_IF_PROPS,
+    DiagramRead,
+    GraphBuilder,
+    RawEdge,
+    RawNode,
+    clean_label,
+)
 from netops.sources.diagrams.safexml import check_size, inflate_raw, local, parse_xml
 
 FORMAT = "drawio"

@@ -14,8 +14,16 @@ import json
 from xml.etree.ElementTree import Element
 
 from netops.errors import InputError
-from netops.sources.diagrams.common import (SOURCE_IF_PROPS, TARGET_IF_PROPS, DiagramRead, GraphBuilder, RawEdge,
-                                            RawNode, as_ip, clean_label)
+from netops.sources.diagrams.common import (
+    SOURCE_IF_PROPS,
+    TARGET_IF_PROPS,
+    DiagramRead,
+    GraphBuilder,
+    RawEdge,
+    RawNode,
+    as_ip,
+    clean_label,
+)
 from netops.sources.diagrams.safexml import local, parse_xml
 
 FORMAT = "graphml"

@@ -34,7 +34,7 @@ def read(data: bytes, name: str) -> DiagramRead:
     if text.lstrip().startswith(("{", "[")):
         return DiagramRead(validate_diagram(_json(text, name), name), "json", [])
     tree = _yaml(text, name)
-    doc = YamlDoc(path=Path(name), tree=tree)
+    doc = YamlDoc(path=Path(name), text=text, data=None, _tree=tree)
     return DiagramRead(validate_diagram(_plain(tree, name), name, doc.line_of), FORMAT, [])
 
 

@@ -21,7 +21,7 @@ from netops.lab.plan import (
     MGMT_GATEWAY,
     MGMT_PORT,
     NAMESPACE_PREFIX,
-    STUB_NAMESPACE,
+    PLANT_NAMESPACE,
     DevicePlan,
     LabPlan,
     stub_peers,
@@ -76,8 +76,8 @@ def _build(state: LabState, state_path: Path, progress: Progress) -> None:
     progress("namespaces and links", 0, total)
     ip_batch(_root_batch(plan))
     progress("namespaces and links", total, total)
-    ip_batches_parallel({d.namespace: _device_batch(d) for d in devices})
-    _sysctls(devices)
+    ip_batches_parallel({PLANT_NAMESPACE: _plant_batch(plan), **{d.namespace: _device_batch(d) for d in devices}})
+    _sysctls([d.namespace for d in devices] + [PLANT_NAMESPACE])
     progress("addresses", total, total)
     state.run_path.mkdir(parents=True, exist_ok=True)
     state.run_path.chmod(0o755)
@@ -106,13 +106,25 @@ def _root_batch(plan: LabPlan) -> list[str]:
                   f"link set dev {dev.mgmt_veth} addrgenmode none",
                   f"link set dev {dev.mgmt_veth} master {MGMT_BRIDGE} up"]
     for cable in plan.cables.values():
-        a, b = plan.devices[cable.a.device], plan.devices[cable.b.device]
-        pa, pb = a.port(cable.a.interface), b.port(cable.b.interface)
-        lines.append(f"link add {pa.linux} netns {a.namespace} index {pa.ifindex} type veth "
-                     f"peer name {pb.linux} netns {b.namespace} index {pb.ifindex}")
+        _, a_side, b_side = plan.plant_ports(cable.id)
+        for end, side in ((cable.a, a_side), (cable.b, b_side)):
+            dev = plan.devices[end.device]
+            port = dev.port(end.interface)
+            lines.append(f"link add {port.linux} netns {dev.namespace} index {port.ifindex} type veth "
+                         f"peer name {side} netns {PLANT_NAMESPACE}")
     for n, (dev, port) in enumerate(stub_peers(plan), start=1):
         lines.append(f"link add {port.linux} netns {dev.namespace} index {port.ifindex} type veth "
-                     f"peer name stub{n} netns {STUB_NAMESPACE}")
+                     f"peer name stub{n} netns {PLANT_NAMESPACE}")
+    return lines
+
+
+def _plant_batch(plan: LabPlan) -> list[str]:
+    """One bridge per cable; group_fwd_mask bit 14 lets LLDP (01:80:c2:00:00:0e) cross it."""
+    lines = []
+    for cable in plan.cables.values():
+        bridge, a_side, b_side = plan.plant_ports(cable.id)
+        lines += [f"link add {bridge} type bridge group_fwd_mask 0x4000", f"link set dev {bridge} up",
+                  f"link set dev {a_side} master {bridge} up", f"link set dev {b_side} master {bridge} up"]
     return lines
 
 
@@ -131,9 +143,9 @@ def _device_batch(dev: DevicePlan) -> list[str]:
     return lines
 
 
-def _sysctls(devices: list[DevicePlan]) -> None:
-    procs = [subprocess.Popen(["ip", "netns", "exec", d.namespace, "sysctl", "-q", "-w", *SYSCTLS],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for d in devices]
+def _sysctls(names: list[str]) -> None:
+    procs = [subprocess.Popen(["ip", "netns", "exec", ns, "sysctl", "-q", "-w", *SYSCTLS],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for ns in names]
     for proc in procs:
         if proc.wait() != 0:
             raise NetopsError(f"sysctl failed in a lab namespace: {proc.stderr.read().decode().strip()}"

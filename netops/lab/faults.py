@@ -10,7 +10,7 @@ from pathlib import Path
 
 from netops.errors import NetopsError, NotFoundError
 from netops.lab import daemons
-from netops.lab.plan import MGMT_PORT, CablePlan
+from netops.lab.plan import MGMT_PORT, PLANT_NAMESPACE, CablePlan
 from netops.lab.state import Fault, LabState, load_state, save_state
 from netops.lab.system import ip_batch, kill_pids, namespace_pids, run
 
@@ -41,20 +41,16 @@ def _record(state_path: Path, state: LabState, kind: str, target: str) -> Fault:
 
 
 def _set_cables(state: LabState, cables: list[CablePlan], up: bool) -> None:
-    per_ns: dict[str, list[str]] = {}
+    """Light on or off in the plant: device ports stay admin up and follow the carrier."""
+    lines = []
     for cable in cables:
-        for end in cable.ends():
-            dev = state.plan.devices[end.device]
-            port = dev.port(end.interface)
-            if up and not port.enabled:
-                continue
-            per_ns.setdefault(dev.namespace, []).append(f"link set dev {port.linux} {'up' if up else 'down'}")
-    for ns, lines in per_ns.items():
-        ip_batch(lines, namespace=ns)
+        _, a_side, b_side = state.plan.plant_ports(cable.id)
+        lines += [f"link set dev {side} {'up' if up else 'down'}" for side in (a_side, b_side)]
+    ip_batch(lines, namespace=PLANT_NAMESPACE)
 
 
 def cut(state_path: Path, link_id: str) -> Fault:
-    """Both ends down, as when a backhoe cuts the fibre."""
+    """Both ends lose the light (oper down, admin up), as when a backhoe cuts the fibre."""
     state = _state(state_path)
     _set_cables(state, [_cable(state, link_id)], up=False)
     return _record(state_path, state, "cut", link_id)
@@ -80,6 +76,7 @@ def kill(state_path: Path, device: str) -> Fault:
     kill_pids(pids)
     ip_batch([f"link set dev {p.linux} down" for p in dev.ports] + [f"link set dev {MGMT_PORT} down"],
              namespace=dev.namespace)
+    _set_cables(state, [c for c in state.plan.cables.values() if device in (c.a.device, c.b.device)], up=False)
     return _record(state_path, state, "kill", device)
 
 
@@ -135,9 +132,7 @@ def _unsilence(state: LabState, cable: CablePlan) -> None:
 
 def _revive(state: LabState, device: str) -> None:
     dev = state.plan.devices[device]
-    cabled = state.plan.cabled_ports()
-    uncabled = [p for p in dev.ports if p.enabled and (device, p.declared) not in cabled]
-    ip_batch([f"link set dev {MGMT_PORT} up"] + [f"link set dev {p.linux} up" for p in uncabled],
+    ip_batch([f"link set dev {MGMT_PORT} up"] + [f"link set dev {p.linux} up" for p in dev.ports if p.enabled],
              namespace=dev.namespace)
     for daemon in daemons.DAEMONS:
         state.pids.setdefault(device, {})[daemon] = daemons.start_daemon(state, dev, daemon)

@@ -4,6 +4,10 @@ Pure (no I/O): the plan is computed from the inventory, checked for address safe
 written into the lab state before anything is created, so that `lab down` can undo a
 bring-up that crashed half-way.
 
+A cable is not one veth pair but two, joined by a bridge of its own in the plant namespace
+(forwarding LLDP): cutting it downs the plant side, so both device ports stay admin up and
+lose carrier (oper down), as with a real fibre cut.
+
 Port naming: Linux interface names cannot hold '/' and stop at 15 characters, so the
 k-th declared interface of a device is `eth<k>` with ifindex 10+k inside its namespace.
 The declared name travels with it (ifalias, altname when Linux accepts it, LLDP port id,
@@ -26,7 +30,7 @@ MGMT_GATEWAY = IPv4Interface("198.19.0.1/16")
 MGMT_BRIDGE = "netops-mgmt"
 MGMT_PORT = "mgmt0"
 NAMESPACE_PREFIX = "netops-"
-STUB_NAMESPACE = "netops-stubs"
+PLANT_NAMESPACE = "netops-plant"  # the fibre plant: one bridge per cable, and empty ports
 FIRST_PORT_INDEX = 10
 _ALTNAME = re.compile(r"^[^/:\s]{1,127}$")
 
@@ -89,7 +93,7 @@ class LabPlan(_Frozen):
 
     @property
     def namespaces(self) -> list[str]:
-        return [d.namespace for d in self.devices.values()] + [STUB_NAMESPACE]
+        return [d.namespace for d in self.devices.values()] + [PLANT_NAMESPACE]
 
     @property
     def ducts(self) -> list[str]:
@@ -97,6 +101,11 @@ class LabPlan(_Frozen):
 
     def cables_in_duct(self, duct_id: str) -> list[CablePlan]:
         return [c for c in self.cables.values() if duct_id in c.ducts]
+
+    def plant_ports(self, cable_id: str) -> tuple[str, str, str]:
+        """(bridge, a-side port, b-side port) of a cable in the plant namespace."""
+        n = list(self.cables).index(cable_id) + 1
+        return f"c{n}", f"c{n}a", f"c{n}b"
 
     def cabled_ports(self) -> set[tuple[str, str]]:
         """(device, declared interface) of every port with a cable in the lab."""
@@ -140,6 +149,6 @@ def _check_addresses(name: str, mgmt: IPv4Address, loopback: IPv4Interface | Non
 
 
 def stub_peers(plan: LabPlan) -> list[tuple[DevicePlan, PortPlan]]:
-    """Ports with no cable in the lab: their veth peer waits, down, in the stub namespace."""
+    """Ports with no cable in the lab: their veth peer waits, down, in the plant namespace."""
     cabled = plan.cabled_ports()
     return [(d, p) for d in plan.devices.values() for p in d.ports if (d.hostname, p.declared) not in cabled]

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.lab
 
 LLDP_REM_SYSNAME = "1.0.8802.1.1.2.1.4.1.1.9"
 IF_OPER_STATUS = "1.3.6.1.2.1.2.2.1.8"
+IF_ADMIN_STATUS = "1.3.6.1.2.1.2.2.1.7"
 IF_NAME = "1.3.6.1.2.1.31.1.1.1.1"
 SYS_NAME = "1.3.6.1.2.1.1.5.0"
 UP, DOWN = "1", "2"  # ifOperStatus, numeric: Debian ships no IETF MIB files
@@ -153,6 +154,8 @@ def test_cut_shows_in_ifoperstatus_and_lldp_then_restore(lab: LabHandle) -> None
     try:
         assert lab.wait_for(lambda: _oper_status(lab, a.device, a.interface) == DOWN, timeout=10)
         assert lab.wait_for(lambda: a.interface not in lab.lldp_neighbors(a.device), timeout=10)
+        ifindex = lab.plan.devices[a.device].port(a.interface).ifindex
+        assert _snmp(lab, "snmpget", a.device, f"{IF_ADMIN_STATUS}.{ifindex}") == [UP]  # light lost, port still on
     finally:
         lab.restore(cable.id)
     assert lab.wait_for(lambda: _oper_status(lab, a.device, a.interface) == UP, timeout=10)

@@ -14,21 +14,18 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 import time
 from pathlib import Path
 
 import networkx as nx
 
+from netops.analysis.cuts import FailureEngine
+from netops.analysis.redundancy import check_topology
+from netops.analysis.suggest import suggest_fibres
+from netops.analysis.whatif import each, each_naive
+from netops.sources.graphml import load_graphml
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from netops.analysis.cuts import FailureEngine  # noqa: E402
-from netops.analysis.redundancy import check_topology  # noqa: E402
-from netops.analysis.suggest import suggest_fibres  # noqa: E402
-from netops.analysis.whatif import each, each_naive  # noqa: E402
-from netops.sources.graphml import load_graphml  # noqa: E402
-
 ZOO = REPO.parent / "shared" / "data" / "topologyzoo" / "graphml"
 
 
@@ -48,8 +45,9 @@ def synthetic_city(n: int, ducts: int, seed: int = 1) -> nx.MultiGraph:
                    capacity_mbps=rng.choice([1000, 10000]), status="active", ducts=())
         order.append((u, v, key))
 
+    spread = 0.3 * (n / 1000) ** 0.5                 # ~33 km across for 1,000 routers, ~100 km for 10,000
     backbone = [node("core", 1.13, 104.05), node("core", 1.13, 104.051)]
-    backbone += [node("distribution", 1.13 + 0.05 * rng.random(), 104.05 + 0.05 * rng.random())
+    backbone += [node("distribution", 1.13 + spread * rng.random(), 104.05 + spread * rng.random())
                  for _ in range(max(6, n // 200))]
     for u, v in zip(backbone, backbone[1:] + backbone[:1]):
         fibre(u, v)
@@ -60,7 +58,7 @@ def synthetic_city(n: int, ducts: int, seed: int = 1) -> nx.MultiGraph:
         i = rng.randrange(len(host))
         a, b = host[i], host[(i + 1) % len(host)]
         lat, lon = g.nodes[a]["lat"], g.nodes[a]["lon"]
-        ring = [node("distribution", lat + 0.01 * rng.random(), lon + 0.01 * rng.random())
+        ring = [node("distribution", lat + 0.03 * rng.random(), lon + 0.03 * rng.random())
                 for _ in range(rng.randint(6, 16))]
         for u, v in zip([a] + ring, ring + [b]):
             fibre(u, v)

@@ -195,7 +195,7 @@ class FailureEngine:
     def _nest(self, heads: list[int]) -> list[int]:
         """Index in `heads` of each piece's enclosing piece (-1: the source's piece); heads sorted by tin."""
         tin, tout = self.tree.tin, self.tree.tout
-        out, stack = [-1] * len(heads), []
+        out, stack = [-1] * len(heads), list[int]()
         for i, h in enumerate(heads):
             while stack and tout[heads[stack[-1]]] <= tin[h]:
                 stack.pop()

@@ -6,6 +6,7 @@ per PD the smallest set of ducts whose loss isolates it is searched exactly up t
 """
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -51,8 +52,15 @@ def duct_spofs(engine: FailureEngine, bridges: list[Spof]) -> list[DuctSpof]:
 
 
 class DuctSearch:
-    """Minimum duct cut per PD: iterative deepening over ducts on a surviving path (any cut must
-    hit it), each leaf judged by the failure engine; pruned by a lower bound from duct-disjoint paths."""
+    """Minimum duct cut per PD, exact up to `bound`.
+
+    Lower bound L: greedily found paths that share no duct (any cut needs one duct per path).
+    Size L is then decided over the product of those paths' ducts (nearest the PD first, so the
+    usual answer, the two ducts leaving the PD, is the first one tried); larger sizes by iterative
+    deepening over the ducts of a surviving path (any cut must hit it). Every candidate set is
+    judged by the failure engine. Paths come from a BFS tree grown once from the core: a search
+    only explores the part of the city whose tree route to the core the removed fibres broke.
+    """
 
     def __init__(self, engine: FailureEngine, bound: int = 3):
         self.engine, self.bound = engine, bound
@@ -60,6 +68,36 @@ class DuctSearch:
         for duct, edges in engine.duct_edges.items():
             for e in edges:
                 self.ducts_of[e] += (duct,)
+        self._bfs_tree()
+
+    def _bfs_tree(self) -> None:
+        """Parent edge towards the core for every node, and preorder intervals for ancestor tests."""
+        e = self.engine
+        n = len(e.adj)
+        self.up = [-1] * n
+        children: list[list[int]] = [[] for _ in range(n)]
+        seen = [False] * n
+        seen[e.source] = True
+        queue = deque([e.source])
+        while queue:
+            v = queue.popleft()
+            for w, edge in e.adj[v]:
+                if not seen[w]:
+                    seen[w] = True
+                    self.up[w] = edge
+                    children[v].append(w)
+                    queue.append(w)
+        self.tin, self.tout = [-1] * n, [-1] * n
+        clock, stack = 0, [(e.source, False)]
+        while stack:
+            v, done = stack.pop()
+            if done:
+                self.tout[v] = clock
+                continue
+            self.tin[v] = clock
+            clock += 1
+            stack.append((v, True))
+            stack.extend((c, False) for c in children[v])
 
     def minimum(self, code: str, single: str | None = None) -> DuctCut:
         """`single`: a duct already known to isolate the PD on its own (from `duct_spofs`)."""
@@ -68,14 +106,24 @@ class DuctSearch:
             return DuctCut(0, [])
         if single:
             return DuctCut(1, [single])
-        lower = self._duct_disjoint_paths(routers)
-        if lower is None:
+        paths = self._duct_disjoint_paths(routers)
+        if paths is None:
             return DuctCut(None, [])
-        for k in range(max(2, lower), self.bound + 1):
+        lower = max(2, len(paths))
+        if lower <= self.bound and len(paths) == lower:
+            for combo in itertools.product(*(self._ducts_along(p) for p in paths)):
+                if code in self.engine.cut(self._edges(frozenset(combo))).pds:
+                    return DuctCut(lower, sorted(combo))
+            lower += 1
+        for k in range(lower, self.bound + 1):
             found = self._search(code, routers, frozenset(), k, set())
             if found is not None:
                 return DuctCut(len(found), sorted(found))
         return DuctCut(None, [], bounded=True)
+
+    def _ducts_along(self, path: list[int]) -> list[str]:
+        """Ducts of a path in order from the PD outwards, each once."""
+        return list(dict.fromkeys(d for e in path for d in self.ducts_of[e]))
 
     def _edges(self, ducts: frozenset[str]) -> set[int]:
         return {e for d in ducts for e in self.engine.duct_edges[d]}
@@ -90,39 +138,54 @@ class DuctSearch:
         path = self._path(routers, self._edges(chosen))
         if path is None:
             return chosen
-        for duct in sorted({d for e in path for d in self.ducts_of[e]}):
-            found = self._search(code, routers, chosen | {duct}, k, seen)
-            if found is not None:
-                return found
+        for duct in self._ducts_along(path):
+            if duct not in chosen:
+                found = self._search(code, routers, chosen | {duct}, k, seen)
+                if found is not None:
+                    return found
         return None
 
-    def _duct_disjoint_paths(self, routers: list[int]) -> int | None:
-        """Greedy count of paths sharing no duct (a lower bound on the answer, capped one past the
-        bound); None when a path runs through no duct at all (no duct cut can isolate the PD)."""
+    def _duct_disjoint_paths(self, routers: list[int]) -> list[list[int]] | None:
+        """Greedy paths sharing no duct (their number is a lower bound on the answer), at most one
+        past the bound; None when a path runs through no duct at all (no duct cut can isolate the PD)."""
         removed: set[int] = set()
-        count = 0
-        while count <= self.bound:
+        paths: list[list[int]] = []
+        while len(paths) <= self.bound:
             path = self._path(routers, removed)
             if path is None:
-                return count
+                return paths
             ducts = {d for e in path for d in self.ducts_of[e]}
             if not ducts:
                 return None
             removed |= self._edges(frozenset(ducts))
-            count += 1
-        return count
+            paths.append(path)
+        return paths
 
     def _path(self, routers: list[int], removed: set[int]) -> list[int] | None:
-        """Edge ids of a shortest surviving path from the PD's routers to the core, or None."""
-        engine = self.engine
+        """Edge ids of a surviving path from the PD's routers to the core (PD end first), or None.
+
+        BFS from the PD until a node whose BFS-tree route to the core avoids every removed fibre."""
+        engine, up, tin, tout = self.engine, self.up, self.tin, self.tout
+        broken = [(tin[w], tout[w]) for e in removed
+                  for w in (engine.eu[e], engine.ev[e]) if up[w] == e]
+
+        def intact(x: int) -> bool:
+            return tin[x] >= 0 and not any(a <= tin[x] < b for a, b in broken)
+
         via: dict[int, int] = {r: -1 for r in routers}
         queue = deque(routers)
         while queue:
             v = queue.popleft()
-            if v == engine.source:
-                path = []
-                while via[v] >= 0:
-                    e = via[v]
+            if intact(v):
+                path: list[int] = []
+                x = v
+                while via[x] >= 0:
+                    e = via[x]
+                    path.append(e)
+                    x = engine.eu[e] if engine.ev[e] == x else engine.ev[e]
+                path.reverse()
+                while up[v] >= 0:
+                    e = up[v]
                     path.append(e)
                     v = engine.eu[e] if engine.ev[e] == v else engine.ev[e]
                 return path

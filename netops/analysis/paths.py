@@ -6,6 +6,7 @@ backups are what is left when the primary's fibres are cut (Service Desk: "which
 """
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -81,7 +82,7 @@ def shortest_routes(g: nx.MultiGraph, targets: Iterable[str],
 def route_along(g: nx.MultiGraph, nodes: list[str]) -> Route:
     """The route over `nodes`, taking the shortest of parallel fibres at each step."""
     route = Route(nodes[0], nodes[-1])
-    for u, v in zip(nodes, nodes[1:]):
+    for u, v in itertools.pairwise(nodes):
         key, attrs = min(g[u][v].items(), key=lambda item: (_length(item[1]), str(item[0])))
         near_a = attrs.get("a", u) == u
         route.hops.append(Hop(u, attrs.get("a_if") if near_a else attrs.get("b_if"), v,

@@ -95,7 +95,7 @@ class PathCounter:
 
     BIG = 1 << 30
 
-    def __init__(self, engine: FailureEngine, cap: int = 8):
+    def __init__(self, engine: FailureEngine, cap: int = 4):
         self.engine, self.cap = engine, cap
         core = set(engine.core)
         self.core = core
@@ -130,29 +130,32 @@ class PathCounter:
             for arc in self.node_arc:
                 cap[arc] = self.BIG
         source, flow = 2 * self.engine.source + 1, 0
+        head, out = self.head, self.out
         while flow < self.cap:
-            via = {source: -1}
-            queue = deque([source])
-            while queue and self.sink not in via:
-                a = queue.popleft()
-                for arc in self.out[a]:
-                    b = self.head[arc]
-                    if cap[arc] > 0 and b not in via:
-                        via[b] = arc
-                        queue.append(b)
-            if self.sink not in via:
+            # backwards from the PD: stops as soon as a core router is reached, so the search stays local
+            nxt = {self.sink: -1}
+            queue = deque([self.sink])
+            while queue and source not in nxt:
+                b = queue.popleft()
+                for back in out[b]:
+                    arc = back ^ 1
+                    a = head[back]
+                    if cap[arc] > 0 and a not in nxt:
+                        nxt[a] = arc
+                        queue.append(a)
+            if source not in nxt:
                 return flow, False
-            b = self.sink
-            while via[b] >= 0:
-                arc = via[b]
+            a = source
+            while a != self.sink:
+                arc = nxt[a]
                 cap[arc] -= 1
                 cap[arc ^ 1] += 1
-                b = self.head[arc ^ 1]
+                a = head[arc]
             flow += 1
         return flow, True
 
 
-def path_counts(engine: FailureEngine, spofs: Structure, cap: int = 8) -> dict[str, PathCounts]:
+def path_counts(engine: FailureEngine, spofs: Structure, cap: int = 4) -> dict[str, PathCounts]:
     """Per PD. 0/1 from the single points of failure; a flow only where bounds leave the count open."""
     cut_by_link = {pd for s in spofs.bridges for pd in s.pds}
     routers_of = engine.pd_routers
@@ -181,13 +184,17 @@ def path_counts(engine: FailureEngine, spofs: Structure, cap: int = 8) -> dict[s
 
 
 def _upper_bounds(engine: FailureEngine, routers: list[int]) -> tuple[int, int]:
-    """Fibres leaving the PD's routers; distinct next hops (each fibre straight to a core counts)."""
+    """Fibres leaving the PD's routers towards the core; distinct next hops (each fibre straight to a
+    core counts)."""
     own = set(routers)
+    t = engine.tree
     fibres, hops, to_core = 0, set(), 0
     for r in routers:
         for w, e in engine.adj[r]:
             if w in own or e >= engine.real_edges:
                 continue
+            if t.pedge[w] == e and t.low[w] > t.tin[r]:
+                continue          # a bridge into a dead end (spurs hanging below the PD): no way to the core
             fibres += 1
             if w in engine.core:
                 to_core += 1
@@ -212,7 +219,8 @@ def graph_bridges(g: nx.MultiGraph) -> list[tuple[str, str]]:
     """Bridges of `g` as sorted node-name pairs (convenience for tests and other modules)."""
     engine = FailureEngine(g)
     bridge_ids, _ = bridges_and_articulation_points(engine)
-    return sorted(tuple(sorted((engine.names[engine.eu[e]], engine.names[engine.ev[e]]))) for e in bridge_ids)
+    pairs = ((engine.names[engine.eu[e]], engine.names[engine.ev[e]]) for e in bridge_ids)
+    return sorted((a, b) if a <= b else (b, a) for a, b in pairs)
 
 
 def graph_articulation_points(g: nx.MultiGraph) -> list[str]:
@@ -271,7 +279,7 @@ class TopologyCheck:
 
 
 def check_topology(g: nx.MultiGraph, policies: Iterable[PolicyLike] = (), duct_bound: int = 3,
-                   path_cap: int = 8, engine: FailureEngine | None = None) -> TopologyCheck:
+                   path_cap: int = 4, engine: FailureEngine | None = None) -> TopologyCheck:
     """Everything `netops topology check` reports, from one graph (declared, observed or GraphML)."""
     engine = engine or FailureEngine(g)
     spofs = structure(engine)

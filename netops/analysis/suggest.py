@@ -10,8 +10,9 @@ the new fibre runs through). So only the PD's current single points of failure a
 """
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+import heapq
+import math
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -23,7 +24,9 @@ from netops.sources.graphml import haversine_m
 
 ROUTE_FACTOR = 1.3          # fibre follows streets: ~30% longer than the straight line
 ROUTER_ROLES = {"core", "distribution", "pd-edge"}
-SEARCH_RADII_M = (2_000, 5_000, 10_000, 25_000, float("inf"))
+GRID_M = 500                # spatial index cell (at least): options are generated ring by ring, nearest first
+GRID_CELLS = 256            # ... and at most this many cells across the whole map
+MAX_GPS_TRIES = 60          # nearest routers tried per PD before giving up on a GPS option
 
 
 @dataclass
@@ -55,10 +58,22 @@ class Suggester:
         self.g, self.check, self.engine = g, check, engine
         self.candidates = candidates
         self._cut_nodes: dict[str, set[str]] = {}
-        self._by_lat = sorted((d["lat"], n) for n, d in g.nodes(data=True)
-                              if d.get("lat") is not None and d.get("lon") is not None
-                              and (d.get("role") in ROUTER_ROLES or d.get("role") is None))
-        self._lats = [lat for lat, _ in self._by_lat]
+        located = [(n, d["lat"], d["lon"]) for n, d in g.nodes(data=True)
+                   if d.get("lat") is not None and d.get("lon") is not None
+                   and (d.get("role") in ROUTER_ROLES or d.get("role") is None)]
+        self._coslat = math.cos(math.radians(sum(lat for _, lat, _ in located) / len(located))) if located else 1.0
+        self._located = len(located)
+        extent_m = max((max(c) - min(c) for c in (
+            [lat * 111_000 for _, lat, _ in located], [lon * 111_000 * self._coslat for _, _, lon in located])),
+            default=0.0) if located else 0.0
+        self._cell_m = max(GRID_M, extent_m / GRID_CELLS)
+        self._owner = {n: (d.get("pd"), d.get("site")) for n, d in g.nodes(data=True)}
+        self._grid: dict[tuple[int, int], list[str]] = {}
+        for n, lat, lon in located:
+            self._grid.setdefault(self._cell(lat, lon), []).append(n)
+        xs = [x for x, _ in self._grid] or [0]
+        ys = [y for _, y in self._grid] or [0]
+        self._max_ring = max(max(xs) - min(xs), max(ys) - min(ys)) + 1
 
     def _cut(self, failure: str) -> set[str]:
         """Devices a single failure (`link:`, `node:`, `duct:`) takes out, cached."""
@@ -89,48 +104,66 @@ class Suggester:
                for c in self.candidates if c.a in routers or c.b in routers]
         return sorted(out, key=lambda o: o.length_m)
 
-    def _gps_options(self, pd: str, radius: float) -> list[_Option]:
-        out = []
+    def _gps_options(self, pd: str) -> Iterator[_Option]:
+        """New-trench fibres from the PD's routers to routers elsewhere, shortest first (grid search)."""
         nodes = self.g.nodes
-        for r in self.check.pds[pd].routers:
-            here = nodes[r]
-            if here.get("lat") is None or here.get("lon") is None:
-                continue
-            span = radius / 111_000
-            lo, hi = bisect_left(self._lats, here["lat"] - span), bisect_right(self._lats, here["lat"] + span)
-            for _, w in self._by_lat[lo:hi]:
-                there = nodes[w]
-                same_pd = here.get("pd") and there.get("pd") == here.get("pd")
-                same_site = here.get("site") and there.get("site") == here.get("site")
-                if w == r or same_pd or same_site:
-                    continue
-                dist = haversine_m(here["lat"], here["lon"], there["lat"], there["lon"]) * ROUTE_FACTOR
-                if dist <= radius * ROUTE_FACTOR:
-                    out.append(_Option(r, w, max(1, round(dist)), (f"NEW-TRENCH:{r}-{w}",), "gps",
-                                       f"new trench, {ROUTE_FACTOR:g} x straight-line distance"))
-        return sorted(out, key=lambda o: (o.length_m, o.b))
+        starts = [r for r in self.check.pds[pd].routers
+                  if nodes[r].get("lat") is not None and nodes[r].get("lon") is not None]
+        if not starts or not self._grid:
+            return
+        pending: list[tuple[int, str, str]] = []
+        met = 0                                        # grid entries met so far, over all starts
+        for ring in range(self._max_ring + 1):
+            for r in starts:
+                cx, cy = self._cell(nodes[r]["lat"], nodes[r]["lon"])
+                for dx, dy in _perimeter(ring):
+                    for w in self._grid.get((cx + dx, cy + dy), ()):
+                        met += 1
+                        if not self._eligible(r, w):
+                            continue
+                        here, there = nodes[r], nodes[w]
+                        dist = haversine_m(here["lat"], here["lon"], there["lat"], there["lon"]) * ROUTE_FACTOR
+                        heapq.heappush(pending, (max(1, round(dist)), str(w), r))
+            last = ring == self._max_ring or met == self._located * len(starts)
+            safe = ring * self._cell_m * ROUTE_FACTOR  # everything nearer than this has been seen
+            while pending and (pending[0][0] <= safe or last):
+                length, w, r = heapq.heappop(pending)
+                yield _Option(r, w, length, (f"NEW-TRENCH:{r}-{w}",), "gps",
+                              f"new trench, {ROUTE_FACTOR:g} x straight-line distance")
+            if last:
+                return
+
+    def _eligible(self, r: str, w: str) -> bool:
+        (pd_r, site_r), (pd_w, site_w) = self._owner[r], self._owner[w]
+        return w != r and not (pd_r and pd_r == pd_w) and not (site_r and site_r == site_w)
+
+    def _cell(self, lat: float, lon: float) -> tuple[int, int]:
+        return (int(lat * 111_000 // self._cell_m), int(lon * 111_000 * self._coslat // self._cell_m))
 
     def suggest(self, pd: str) -> Suggestion | None:
-        """The shortest option that makes `pd` diverse, or None."""
+        """The shortest option that makes `pd` diverse, or None (GPS: the nearest MAX_GPS_TRIES routers)."""
         best = next((o for o in self._options(pd) if self.makes_diverse(pd, o)), None)
-        tried: set[tuple[str, str]] = set()
-        for radius in SEARCH_RADII_M:
-            if best is not None and best.length_m <= radius:
+        for tries, o in enumerate(self._gps_options(pd)):
+            if tries >= MAX_GPS_TRIES or best is not None and o.length_m >= best.length_m:
                 break
-            for o in self._gps_options(pd, radius):
-                if (o.a, o.b) in tried:
-                    continue
-                tried.add((o.a, o.b))
-                if best is not None and o.length_m >= best.length_m:
-                    break
-                if self.makes_diverse(pd, o):
-                    best = o
-                    break
+            if self.makes_diverse(pd, o):
+                best = o
+                break
         if best is None:
             return None
-        return Suggestion(pd, best.a, best.b, best.length_m, [d for d in best.ducts if not d.startswith("NEW-")]
-                          + (["(new trench)"] if any(d.startswith("NEW-") for d in best.ducts) else []),
+        new = any(d.startswith("NEW-") for d in best.ducts)
+        return Suggestion(pd, best.a, best.b, best.length_m,
+                          [d for d in best.ducts if not d.startswith("NEW-")] + (["(new trench)"] if new else []),
                           best.source, best.note)
+
+
+def _perimeter(ring: int) -> list[tuple[int, int]]:
+    """Grid offsets at Chebyshev distance `ring`."""
+    if ring == 0:
+        return [(0, 0)]
+    side = range(-ring, ring + 1)
+    return ([(dx, -ring) for dx in side] + [(dx, ring) for dx in side]
+            + [(-ring, dy) for dy in side[1:-1]] + [(ring, dy) for dy in side[1:-1]])
 
 
 def suggest_fibres(g: nx.MultiGraph, check: TopologyCheck, engine: FailureEngine,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from html import escape
+
 import graphviz
 import networkx as nx
 

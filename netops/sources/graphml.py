@@ -73,7 +73,7 @@ def load_graphml(path: Path, core: Sequence[str] = ()) -> nx.MultiGraph:
     graphs = _children(root, "graph")
     if not graphs:
         raise InputError.at(name, None, "graph", "no <graph> element")
-    keys = {k.get("id", ""): k.get("attr.name") or k.get("id", "") for k in _children(root, "key")}
+    keys = {k.get("id", ""): k.get("attr.name") or k.get("id") or "" for k in _children(root, "key")}
     elem = graphs[0]
     g = nx.MultiGraph(source=f"graphml:{path.name}", warnings=[], ducts={})
     warn: list[str] = g.graph["warnings"]
@@ -99,7 +99,8 @@ def load_graphml(path: Path, core: Sequence[str] = ()) -> nx.MultiGraph:
 
 
 def _read_edges(elem: Element, keys: dict[str, str], g: nx.MultiGraph, warn: list[str]) -> None:
-    loops, implicit, pairs, used = 0, set(), Counter(), set()
+    loops, implicit, used = 0, set(), set()
+    pairs: Counter[tuple[str, str]] = Counter()
     for i, edge in enumerate(_children(elem, "edge")):
         u, v = edge.get("source"), edge.get("target")
         if u is None or v is None:
@@ -113,7 +114,7 @@ def _read_edges(elem: Element, keys: dict[str, str], g: nx.MultiGraph, warn: lis
                 implicit.add(end)
                 g.add_node(end, label=end, role=None, pd=None, site=None, lat=None, lon=None)
         d = _data(edge, keys)
-        pair = tuple(sorted((u, v)))
+        pair = (u, v) if u <= v else (v, u)
         pairs[pair] += 1
         key = d.get("cable") or edge.get("id") or d.get("id") or f"{pair[0]}-{pair[1]}"
         if pairs[pair] > 1 and key == f"{pair[0]}-{pair[1]}":

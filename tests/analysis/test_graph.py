@@ -1,7 +1,7 @@
 """Declared and observed graphs, and their diff."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from netops.analysis.graph import declared_graph, graph_diff, observed_graph, restrict
 from netops.models.observation import DeviceObservation, Snapshot
@@ -33,7 +33,7 @@ def test_inactive_links_do_not_count(sample_inventory):
 
 
 def _snapshot(observations: dict[str, DeviceObservation]) -> Snapshot:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return Snapshot(id=7, started_at=now, finished_at=now, actor="test", request={}, observations=observations)
 
 

@@ -6,8 +6,14 @@ import networkx as nx
 import pytest
 
 from netops.analysis.cuts import FailureEngine
-from netops.analysis.redundancy import (Verdict, check_topology, graph_articulation_points, graph_bridges,
-                                        path_counts, structure)
+from netops.analysis.redundancy import (
+    Verdict,
+    check_topology,
+    graph_articulation_points,
+    graph_bridges,
+    path_counts,
+    structure,
+)
 from netops.config import Policy
 
 SINGLE_HOMED = {

@@ -10,20 +10,31 @@ from netops.cli.context import AppContext
 from netops.errors import ConfigError, InputError, NetopsError
 from netops.report.output import err_console
 
-# Each entry is a module of netops.cli exposing `command` (a click group or command).
-COMMAND_MODULES = [
-    "inventory",
-    "sweep",
-    "snapshots",
-    "vps",
-    "diagram",
-    "lab",
-    "topology",
-]
+# Command name -> module of netops.cli exposing `command` (a click group or command).
+# Modules are imported only when their command runs: `netops vps list` never pays for NAPALM.
+COMMAND_MODULES = {
+    "inventory": "inventory",
+    "lab": "lab",
+    "sweep": "sweep",
+    "snapshots": "snapshots",
+    "topology": "topology",
+    "diagram": "diagram",
+    "vps": "vps",
+}
 
 
 class NetopsGroup(click.Group):
-    """Turns netops' own errors into one clear line and an exit code, never a traceback."""
+    """Loads command modules lazily; turns netops' errors into one clear line, never a traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMAND_MODULES)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMAND_MODULES.get(cmd_name)
+        if module is None:
+            return None
+        command: click.Command = importlib.import_module(f"netops.cli.{module}").command
+        return command
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -46,6 +57,3 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
     """netops: the Dinas' toolkit for the city WAN, PD LANs and the Pusat Data."""
     ctx.obj = AppContext(config_path=config_path)
 
-
-for _name in COMMAND_MODULES:
-    cli.add_command(importlib.import_module(f"netops.cli.{_name}").command)

@@ -74,16 +74,15 @@ def _device_changes(host: str, old: DeviceObservation, new: DeviceObservation, d
     # Interface tables are compared only when both sweeps have one (a CLI-only sweep has none).
     if old.interfaces and new.interfaces:
         for port in sorted(set(old.interfaces) | set(new.interfaces)):
-            before, after = (
-                _interface_state(old.interfaces.get(port)),
-                _interface_state(new.interfaces.get(port)),
-            )
+            before = _interface_state(old.interfaces.get(port))
+            after = _interface_state(new.interfaces.get(port))
             if before != after:
                 diff.interfaces_changed.append(Change(device=host, subject=port, before=before, after=after))
     for port in sorted(set(old.lldp_neighbors_detail) | set(new.lldp_neighbors_detail)):
-        before, after = _neighbours(old, port), _neighbours(new, port)
-        if before != after:
-            diff.neighbours_changed.append(Change(device=host, subject=port, before=before, after=after))
+        seen_before, seen_after = _neighbours(old, port), _neighbours(new, port)
+        if seen_before != seen_after:
+            change = Change(device=host, subject=port, before=seen_before, after=seen_after)
+            diff.neighbours_changed.append(change)
 
 
 def diff_snapshots(a: Snapshot, b: Snapshot) -> SnapshotDiff:

@@ -100,9 +100,9 @@ def print_snapshot(snapshot: Snapshot, *, all_links: bool = True) -> None:
         )
         for h, o in sorted(snapshot.observations.items())
     ]
-    console.print(
-        table("devices", ["host", "via", "vendor", "model", "serial", "ports up", "neighbours"], rows)
-    )
+    if rows:
+        columns = ["host", "via", "vendor", "model", "serial", "ports up", "neighbours"]
+        console.print(table("devices", columns, rows))
     if snapshot.failures:
         console.print(
             table(

@@ -9,6 +9,7 @@ and nowhere else.
 from __future__ import annotations
 
 import errno
+import logging
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,12 @@ from nornir.core import Nornir
 from nornir.core.inventory import ConnectionOptions, Host
 
 from netops.models.observation import DeviceFailure, DeviceObservation, FailureReason
+
+# A failed device is returned as data with a one-line message; the libraries' own tracebacks
+# (Nornir logs every failed task at ERROR) must not reach the terminal through logging's
+# last-resort handler. Applications that configure logging still receive them.
+for _library in ("nornir", "paramiko", "netmiko", "napalm"):
+    logging.getLogger(_library).addHandler(logging.NullHandler())
 
 CollectResult = DeviceObservation | DeviceFailure
 OnResult = Callable[[CollectResult], None]
@@ -74,6 +81,7 @@ def _chain(exc: BaseException) -> list[BaseException]:
 
 def classify(exc: BaseException) -> FailureReason:
     """Map any collector exception onto timeout / auth / refused / parse / error."""
+    from napalm.base.exceptions import ModuleImportError
     from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException
     from paramiko.ssh_exception import AuthenticationException
     from textfsm import TextFSMError
@@ -94,6 +102,8 @@ def classify(exc: BaseException) -> FailureReason:
             return FailureReason.timeout
         if isinstance(item, (TextFSMError, CliTableError)):
             return FailureReason.parse
+        if isinstance(item, ModuleImportError):  # no NAPALM driver installed for this platform
+            return FailureReason.unsupported
     text = " ".join(str(item).lower() for item in chain)
     for words, reason in (
         (_AUTH_WORDS, FailureReason.auth),

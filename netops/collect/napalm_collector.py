@@ -19,6 +19,10 @@ from netops.collect.normalize import observation
 
 GETTERS = ("facts", "interfaces", "interfaces_ip", "lldp_neighbors_detail")
 CONNECTION = "napalm"
+# inventory platform -> NAPALM driver name, where they differ (community drivers: napalm-ros,
+# napalm-huawei-vrp); drivers that do not speak SSH keep their own default port.
+DRIVER_FOR_PLATFORM = {"routeros": "ros", "huawei": "huawei_vrp", "vrp": "huawei_vrp", "iosxe": "ios"}
+OWN_PORT = {"ros": 8728}  # the RouterOS API, not the inventory's SSH port
 
 
 def _observe(task: Task, getters: tuple[str, ...], on_result: OnResult) -> Result:
@@ -48,11 +52,21 @@ class NapalmCollector:
     def collect(self, nr: Nornir, options: CollectOptions, on_result: OnResult) -> dict[str, CollectResult]:
         seconds = int(max(1, options.timeout))
         for host in nr.inventory.hosts.values():
-            optional = (host.get_connection_parameters(CONNECTION).extras or {}).get("optional_args", {})
+            inherited = host.get_connection_parameters(CONNECTION)
+            driver = DRIVER_FOR_PLATFORM.get(inherited.platform or "", inherited.platform)
+            optional = (inherited.extras or {}).get("optional_args", {})
             override_connection(
                 host,
                 CONNECTION,
-                extras={"timeout": seconds, "optional_args": {**optional, **_ssh_timeouts(seconds)}},
+                platform=driver,
+                extras={
+                    "timeout": seconds,
+                    "optional_args": {
+                        **({"port": OWN_PORT[driver]} if driver in OWN_PORT else {}),
+                        **optional,
+                        **_ssh_timeouts(seconds),
+                    },
+                },
             )
         runner = nr.with_runner(ThreadedRunner(num_workers=max(1, min(options.concurrency, 100))))
         try:

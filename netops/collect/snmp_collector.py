@@ -24,19 +24,19 @@ CredentialsFor = Callable[[str], "SnmpCredentials | None"]
 DEFAULT_PORT = 161
 
 
-def credentials_from_secrets(secrets: SnmpSecrets) -> SnmpCredentials | None:
-    """netops' secrets shape (v3 authPriv or a v2c community) as the SNMP client's credentials."""
+def credentials_from_secrets(secrets: SnmpSecrets, *, prefer: str = "v3") -> SnmpCredentials | None:
+    """netops' secrets shape as the SNMP client's credentials: v3 authPriv or v2c, `prefer` when both."""
+    v3 = None
     if secrets.user and secrets.auth_key and secrets.priv_key:
-        return SnmpCredentials.v3(
+        v3 = SnmpCredentials.v3(
             secrets.user,
             auth_protocol=secrets.auth_proto.lower(),  # type: ignore[arg-type]
             auth_key=secrets.auth_key.get_secret_value(),
             priv_protocol=secrets.priv_proto.lower(),  # type: ignore[arg-type]
             priv_key=secrets.priv_key.get_secret_value(),
         )
-    if secrets.community is not None:
-        return SnmpCredentials.v2c(secrets.community.get_secret_value())
-    return None
+    v2c = SnmpCredentials.v2c(secrets.community.get_secret_value()) if secrets.community is not None else None
+    return (v2c or v3) if prefer == "v2c" else (v3 or v2c)
 
 
 class SnmpCollector:

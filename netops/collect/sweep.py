@@ -85,11 +85,15 @@ def snmp_credentials(config: Config) -> Callable[[str], SnmpCredentials | None]:
 
 
 def _lab_snmp_credentials(config: Config) -> Mapping[str, SnmpCredentials | None] | None:
-    """The running lab's SNMP credentials for each device in it, or None when no lab is up."""
+    """The running lab's SNMP credentials for each device in it, or None when no lab is up.
+
+    The lab offers v2c and v3 authPriv; `sweep: {lab_snmp: v3}` in netops.yaml picks v3
+    (default v2c: the lab is local, and v2c is what measured fast there).
+    """
     overlay = active_overlay(config)
     if overlay is None:
         return None
-    creds = credentials_from_secrets(overlay.secrets.snmp)
+    creds = credentials_from_secrets(overlay.secrets.snmp, prefer=str(config.sweep.get("lab_snmp", "v2c")))
     return {host: creds for host in overlay.devices}
 
 

@@ -140,4 +140,23 @@ def test_snmp_secrets_map_to_client_credentials() -> None:
     )
     v2c = credentials_from_secrets(SnmpSecrets(community="kominfo-ro"))
     assert v2c is not None and v2c.version == "2c" and v2c.community.get_secret_value() == "kominfo-ro"
+    both = SnmpSecrets(community="kominfo-ro", user="netops", auth_key="a-long-key", priv_key="another-key")
+    assert credentials_from_secrets(both).version == "3"
+    assert credentials_from_secrets(both, prefer="v2c").version == "2c"
     assert credentials_from_secrets(SnmpSecrets()) is None
+
+
+def test_napalm_platform_without_driver_is_unsupported() -> None:
+    result = NapalmCollector().collect(one_host(22, platform="nosuchos"), OPTIONS, lambda r: None)["edge-01"]
+    assert isinstance(result, DeviceFailure) and result.reason == FailureReason.unsupported
+
+
+def test_routeros_goes_through_napalm_ros_on_the_api_port() -> None:
+    """Inventory platform `routeros` runs the community driver `ros`, which talks to port 8728."""
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", 8728)) == 0:
+            pytest.fail("something listens on 127.0.0.1:8728; this test needs it closed")
+    nr = one_host(22, platform="routeros")
+    result = NapalmCollector().collect(nr, OPTIONS, lambda r: None)["edge-01"]
+    assert isinstance(result, DeviceFailure) and result.reason == FailureReason.refused, result
+    assert nr.inventory.hosts["edge-01"].get_connection_parameters("napalm").platform == "ros"

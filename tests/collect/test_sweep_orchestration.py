@@ -87,3 +87,14 @@ def test_bad_options_are_one_line_errors(project, args: list[str], message: str)
 def test_unknown_via_is_refused_by_the_request() -> None:
     with pytest.raises(ValueError, match="choose from"):
         SweepRequest(via=("ssh",))
+
+
+def test_the_three_collectors_honour_the_contract() -> None:
+    from netops.collect.base import Collector
+    from netops.collect.cli_collector import CliCollector
+    from netops.collect.napalm_collector import NapalmCollector
+    from netops.collect.snmp_collector import SnmpCollector
+
+    collectors = [SnmpCollector(lambda _h: None), NapalmCollector(), CliCollector()]
+    assert all(isinstance(c, Collector) for c in collectors)
+    assert [c.name for c in collectors] == ["snmp", "napalm", "cli"]

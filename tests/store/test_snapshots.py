@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import text
 
+from netops.cli.main import cli
 from netops.errors import NotFoundError, StoreError
 from netops.models.observation import (
     DeviceFailure,
@@ -103,3 +106,27 @@ def test_failed_save_leaves_nothing_half_written(scratch_store: str, monkeypatch
     with store.transaction() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM snapshot_devices")).scalar_one() == 2
         assert conn.execute(text("SELECT COUNT(*) FROM snapshot_links")).scalar_one() == 2
+
+
+def test_snapshots_commands_list_show_diff(scratch_store: str) -> None:
+    store = Store(scratch_store)
+    first = save_snapshot(store, sample(0))
+    later = sample(5)
+    later.links["BTM-FO-0001"] = LinkObservation(link_id="BTM-FO-0001", state=LinkState.down,
+                                                 reason="edge-01 sfp-sfpplus1 oper down")
+    second = save_snapshot(store, later)
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["snapshots", "list"])
+    assert listed.exit_code == 0 and f"{first}" in listed.output and "1 down" in listed.output
+    shown = json.loads(runner.invoke(cli, ["snapshots", "show", str(second), "--json"]).stdout)
+    assert shown["counts"]["links"]["down"] == 1 and shown["failures"]["edge-02"]["reason"] == "timeout"
+    diff = json.loads(runner.invoke(cli, ["snapshots", "diff", str(first), str(second), "--json"]).stdout)
+    changed = [(c["subject"], c["before"], c["after"]) for c in diff["links_changed"]]
+    assert changed == [("BTM-FO-0001", "up", "down")]
+    human = runner.invoke(cli, ["snapshots", "diff", str(first), str(second)])
+    assert human.exit_code == 0 and "links changed" in human.output and "BTM-FO-0001" in human.output
+
+
+def test_unknown_snapshot_is_a_one_line_error(scratch_store: str) -> None:
+    result = CliRunner().invoke(cli, ["snapshots", "show", "99"])
+    assert result.exit_code == 2 and "no snapshot 99" in result.output and "Traceback" not in result.output

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from netops.collect.normalize import canonical_interface
+from netops.models.names import canonical_interface
 from netops.models.diagram import (
     DeclaredDevice,
     DeclaredEnd,

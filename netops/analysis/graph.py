@@ -22,7 +22,7 @@ from typing import Any
 import networkx as nx
 
 from netops.analysis.links import HostResolver
-from netops.collect.normalize import canonical_interface, short_host
+from netops.models.names import canonical_interface, short_host
 from netops.models.inventory import Role
 from netops.models.observation import Snapshot
 from netops.models.plant import FibreLink, LinkStatus

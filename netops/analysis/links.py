@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from netops.collect.normalize import canonical_interface, short_host
+from netops.models.names import canonical_interface, short_host
 from netops.models.observation import (
     DeviceFailure,
     DeviceObservation,

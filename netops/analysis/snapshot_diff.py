@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from netops.collect.normalize import canonical_interface, short_host
+from netops.models.names import canonical_interface, short_host
 from netops.models.observation import DeviceObservation, Snapshot
 
 WATCHED_FACTS = ("serial_number", "os_version", "model", "vendor", "hostname")

@@ -10,23 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from napalm.base.helpers import canonical_interface_name
-
+from netops.models.names import canonical_interface, short_host
 from netops.models.observation import DeviceFailure, DeviceObservation
 
 GETTERS = ("facts", "interfaces", "interfaces_ip", "lldp_neighbors_detail", "interfaces_counters")
 _KEYED_BY_INTERFACE = ("interfaces", "interfaces_ip", "lldp_neighbors_detail", "interfaces_counters")
-
-
-def canonical_interface(name: str) -> str:
-    """NAPALM's canonical long form (`Gi0/1` -> `GigabitEthernet0/1`); unknown names unchanged."""
-    name = name.strip()
-    return canonical_interface_name(name) if name else name
-
-
-def short_host(name: str) -> str:
-    """`Edge-01.Batam.go.id` -> `edge-01`: how LLDP system names are matched to inventory names."""
-    return name.strip().split(".")[0].lower()
 
 
 def canonical_keys(table: Mapping[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from netops.collect.normalize import canonicalise, combine, merge, short_host
+from netops.collect.normalize import canonicalise, combine, merge
+from netops.models.names import short_host
 from netops.models.observation import DeviceFailure, DeviceObservation, FailureReason
 
 

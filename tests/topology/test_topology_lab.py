@@ -7,7 +7,7 @@ import pytest
 
 from netops.analysis.graph import declared_graph, restrict
 from netops.analysis.whatif import Failure, what_if
-from netops.collect.normalize import short_host
+from netops.models.names import short_host
 from netops.sources.inventory import load_inventory
 
 

@@ -9,11 +9,11 @@ import ipaddress
 import re
 from typing import Any
 
-from napalm.base.helpers import canonical_interface_name
 
 from netops.collect.snmp import oids as O
 from netops.collect.snmp.ber import Oid
 from netops.collect.snmp.poll import DeviceSnmpData, SnmpFailure
+from netops.models.names import canonical_interface
 from netops.models.observation import DeviceFailure, DeviceObservation, FailureReason
 
 Table = dict[int, dict[Oid, object]]  # column -> row index -> value
@@ -62,7 +62,7 @@ def _ifnames(data: DeviceSnmpData) -> dict[int, str]:
     for idx in sorted(set(names) | set(descrs)):
         if len(idx) == 1:
             raw = _text(names.get(idx)) or _text(descrs.get(idx))
-            out[idx[0]] = canonical_interface_name(raw) if raw else f"ifIndex{idx[0]}"
+            out[idx[0]] = canonical_interface(raw) if raw else f"ifIndex{idx[0]}"
     return out
 
 
@@ -214,7 +214,7 @@ def _local_ports(data: DeviceSnmpData, names: dict[int, str]) -> dict[int, str]:
     out: dict[int, str] = {}
     for idx in set(loc.get(O.LLDP_LOC_PORT_ID, {})) | set(loc.get(O.LLDP_LOC_PORT_DESC, {})):
         texts = [_text(loc.get(c, {}).get(idx)) for c in (O.LLDP_LOC_PORT_ID, O.LLDP_LOC_PORT_DESC)]
-        candidates = [canonical_interface_name(t) for t in texts if t]
+        candidates = [canonical_interface(t) for t in texts if t]
         hit = next((c for c in candidates if c in known), None)
         out[idx[0]] = hit or names.get(idx[0]) or (candidates[0] if candidates else str(idx[0]))
     return out
@@ -256,7 +256,7 @@ def lldp_neighbors_detail(data: DeviceSnmpData) -> dict[str, list[dict[str, Any]
         port = _lldp_id(col(O.LLDP_REM_PORT_ID, idx), port_sub, 3, 4)
         out.setdefault(ifname, []).append({
             "parent_interface": "",
-            "remote_port": canonical_interface_name(port) if port_sub in (None, 1, 5, 7) and port else port,
+            "remote_port": canonical_interface(port) if port_sub in (None, 1, 5, 7) and port else port,
             "remote_port_description": _text(col(O.LLDP_REM_PORT_DESC, idx)),
             "remote_chassis_id": _lldp_id(col(O.LLDP_REM_CHASSIS_ID, idx),
                                           col(O.LLDP_REM_CHASSIS_SUBTYPE, idx), 4, 5),
@@ -276,7 +276,7 @@ def lldp_neighbors_detail(data: DeviceSnmpData) -> dict[str, list[dict[str, Any]
         port = _text(row.get(O.CDP_DEVICE_PORT))
         out.setdefault(names.get(idx[0], f"ifIndex{idx[0]}"), []).append({
             "parent_interface": "",
-            "remote_port": canonical_interface_name(port) if port else "",
+            "remote_port": canonical_interface(port) if port else "",
             "remote_port_description": "",
             "remote_chassis_id": "",
             "remote_system_name": _text(row.get(O.CDP_DEVICE_ID)),

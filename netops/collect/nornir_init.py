@@ -4,12 +4,15 @@ from __future__ import annotations
 from nornir import InitNornir
 from nornir.core import Nornir
 from nornir.core.filter import F
+from nornir.core.plugins.inventory import InventoryPluginRegister
 
 from netops.config import Config
 from netops.sources.nornir_plugin import NetopsInventory
 
 
 def build_nornir(config: Config, *, workers: int = 50) -> Nornir:
+    # The entry point registers the plugin when netops is installed; this covers a source checkout too.
+    InventoryPluginRegister.register("NetopsInventory", NetopsInventory)
     nr = InitNornir(
         runner={"plugin": "threaded", "options": {"num_workers": workers}},
         inventory={"plugin": "NetopsInventory", "options": {"config": config}},

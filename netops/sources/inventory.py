@@ -226,10 +226,10 @@ def _check_pusat_data(doc: YamlDoc, pusat: PusatData, inv: Inventory, issues: li
             if item.name in seen:
                 issue((key, i, "name"), f"duplicate name {item.name}")
             seen.add(item.name)
-    for key, items in (("quotas", pusat.quotas), ("ip_pools", pusat.ip_pools)):
-        for i, item in enumerate(items):
-            if item.pd is not None and item.pd not in inv.pds:
-                issue((key, i, "pd"), f"unknown PD {item.pd!r}")
+    for key, owners in (("quotas", [q.pd for q in pusat.quotas]), ("ip_pools", [p.pd for p in pusat.ip_pools])):
+        for i, pd in enumerate(owners):
+            if pd is not None and pd not in inv.pds:
+                issue((key, i, "pd"), f"unknown PD {pd!r}")
     pool_names = {p.name for p in pusat.storage_pools}
     for i, host in enumerate(pusat.hosts):
         if inv.sites and host.site not in inv.sites:

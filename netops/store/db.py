@@ -11,6 +11,7 @@ import pkgutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -79,7 +80,7 @@ class Store:
             return int(conn.execute(text("SELECT COALESCE(MAX(version), 0) FROM schema_version")).scalar_one())
 
 
-def available_migrations() -> list[tuple[int, str, object]]:
+def available_migrations() -> list[tuple[int, str, ModuleType]]:
     found = []
     for info in pkgutil.iter_modules(migrations_pkg.__path__):
         head, _, rest = info.name.partition("_")

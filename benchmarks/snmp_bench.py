@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""SNMP sweep benchmark: netops' asyncio client vs net-snmp's snmpget/snmpbulkwalk under xargs -P.
+"""SNMP sweep benchmark: netops' asyncio client (v2c and v3) vs net-snmp's tools under xargs -P.
 
 Devices are UDP ports on 127.0.0.1 served by one (or a few) real net-snmp `snmpd`, so the
 agent is fast C and the same for both sides. As root, the whole run happens in a private network
@@ -7,6 +7,9 @@ namespace (unshare --net) holding `lo` plus --interfaces veth interfaces: the if
 fixed in size and no other process on the machine changes it, and no packet leaves it. Workloads:
   a  system group GET (6 varbinds)
   b  system GET + ifTable walk + lldpRemTable walk (snmpd has no LLDP data: that walk is empty)
+  c  netops' "full" workload (every table the sweep reads); netops only, v2c and v3
+Tools: netops (v2c), netops-v3 (authPriv SHA/AES, the same agents and user on every port),
+net-snmp (v2c; workloads a and b only).
 Our client runs in a child process whose CPU (time.process_time) is measured around the poll;
 net-snmp's CPU is getrusage(RUSAGE_CHILDREN) around the xargs run (process starts included:
 that is how net-snmp tools are used from a sweep). Only loopback traffic; every run is bounded
@@ -31,7 +34,9 @@ from pathlib import Path
 
 SYSTEM_OIDS = [f"1.3.6.1.2.1.1.{i}.0" for i in range(1, 7)]
 WALK_ROOTS = ["1.3.6.1.2.1.2.2", "1.0.8802.1.1.2.1.4.1"]  # ifTable, lldpRemTable
-OUR_WORKLOAD = {"a": "system", "b": "links"}
+OUR_WORKLOAD = {"a": "system", "b": "links", "c": "full"}
+V3_USER, V3_AUTH, V3_PRIV = "benchv3", "bench-auth-key", "bench-priv-key"  # local test agent only
+TOOLS = ("netops", "netops-v3", "net-snmp")
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -76,7 +81,9 @@ def start_agents(ports: list[int], count: int, workdir: Path) -> list[subprocess
     for k in range(count):
         d = workdir / f"agent{k}"
         (d / "persist").mkdir(parents=True)
-        (d / "snmpd.conf").write_text("rocommunity public 127.0.0.1\nsysName bench-agent\n")
+        (d / "snmpd.conf").write_text(
+            f"rocommunity public 127.0.0.1\nsysName bench-agent\nrouser {V3_USER} priv\n"
+            f'createUser {V3_USER} SHA "{V3_AUTH}" AES "{V3_PRIV}"\n')
         procs.append(subprocess.Popen(
             [snmpd, "-f", "-Lf", str(d / "snmpd.log"), "-C", "-c", str(d / "snmpd.conf"),
              "-p", str(d / "snmpd.pid"), *[f"udp:127.0.0.1:{p}" for p in ports[k::count]]],
@@ -143,10 +150,11 @@ def run_netsnmp(ports: list[int], workload: str, args: argparse.Namespace) -> di
             "varbinds": varbinds, "failures": err.count("Timeout")}
 
 
-def run_ours(ports: list[int], workload: str, args: argparse.Namespace) -> dict:
+def run_ours(ports: list[int], workload: str, args: argparse.Namespace, v3: bool = False) -> dict:
     cmd = [sys.executable, __file__, "--child", OUR_WORKLOAD[workload], "--ports", ",".join(map(str, ports)),
            "--concurrency", str(args.concurrency), "--timeout", str(args.timeout),
-           "--retries", str(args.retries), "--max-repetitions", str(args.max_repetitions)]
+           "--retries", str(args.retries), "--max-repetitions", str(args.max_repetitions),
+           *(["--v3"] if v3 else [])]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=args.run_limit, check=True)
     return json.loads(out.stdout)
 
@@ -157,7 +165,8 @@ def child(args: argparse.Namespace) -> None:
     from netops.collect.snmp.credentials import SnmpCredentials, SnmpTarget
     from netops.collect.snmp.poll import DeviceSnmpData, run_poll
 
-    creds = SnmpCredentials.v2c("public")
+    creds = (SnmpCredentials.v3(V3_USER, auth_protocol="sha", auth_key=V3_AUTH, priv_protocol="aes",
+                                priv_key=V3_PRIV) if args.v3 else SnmpCredentials.v2c("public"))
     targets = [SnmpTarget(name=f"dev{i}", host="127.0.0.1", port=int(p), credentials=creds)
                for i, p in enumerate(args.ports.split(","))]
     cpu0, wall0 = time.process_time(), time.perf_counter()
@@ -166,7 +175,8 @@ def child(args: argparse.Namespace) -> None:
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
     ok = [r for r in results.values() if isinstance(r, DeviceSnmpData)]
     print(json.dumps({"wall": wall, "cpu": cpu, "varbinds": sum(r.varbinds for r in ok),
-                      "failures": len(results) - len(ok)}))
+                      "failures": len(results) - len(ok),
+                      "reasons": sorted({r.reason for r in results.values() if not isinstance(r, DeviceSnmpData)})}))
 
 
 def measure(args: argparse.Namespace) -> list[dict]:
@@ -178,11 +188,15 @@ def measure(args: argparse.Namespace) -> list[dict]:
         try:
             wait_ready(ports[:args.agents])
             run_ours(ports, "a", args)  # warm-up: every listening socket and snmpd's caches
+            runners = {"netops": run_ours, "netops-v3": lambda *a: run_ours(*a, v3=True),
+                       "net-snmp": run_netsnmp}
             for n in sizes:
                 for workload in args.workloads.split(","):
-                    for tool, fn in (("netops", run_ours), ("net-snmp", run_netsnmp)):
+                    for tool in args.tools.split(","):
+                        if tool == "net-snmp" and workload == "c":
+                            continue
                         a0 = agent_cpu(agents)
-                        r = fn(ports[:n], workload, args)
+                        r = runners[tool](ports[:n], workload, args)
                         r.update(n=n, workload=workload, tool=tool, agent_cpu=agent_cpu(agents) - a0,
                                  devices_per_s=n / r["wall"],
                                  cpu_ms_per_1k_varbinds=1e6 * r["cpu"] / max(r["varbinds"], 1))
@@ -199,19 +213,22 @@ def table(rows: list[dict]) -> str:
         out.append(f"| {r['n']} | {r['workload']} | {r['tool']} | {r['wall']:.2f} | {r['devices_per_s']:.0f} "
                    f"| {r['varbinds']} | {r['cpu']:.2f} | {r['cpu_ms_per_1k_varbinds']:.1f} "
                    f"| {r['agent_cpu']:.2f} | {r['failures']} |")
-    out += ["", "| N | workload | devices/s netops / net-snmp | CPU per varbind netops / net-snmp |",
-            "|---|---|---|---|"]
-    for ours, ref in zip(rows[::2], rows[1::2]):
-        speedup = ours["devices_per_s"] / ref["devices_per_s"]
-        out.append(f"| {ours['n']} | {ours['workload']} | {speedup:.2f}x "
-                   f"| {ours['cpu_ms_per_1k_varbinds'] / ref['cpu_ms_per_1k_varbinds']:.2f}x |")
+    by = {(r["n"], r["workload"], r["tool"]): r for r in rows}
+    out += ["", "| N | workload | compared | devices/s ratio | CPU per varbind ratio |", "|---|---|---|---|---|"]
+    for (n, workload, tool), r in by.items():
+        ref = by.get((n, workload, "net-snmp" if tool == "netops" else "netops"))
+        if tool == "net-snmp" or ref is None:
+            continue
+        out.append(f"| {n} | {workload} | {tool} / {ref['tool']} | {r['devices_per_s'] / ref['devices_per_s']:.2f}x "
+                   f"| {r['cpu_ms_per_1k_varbinds'] / ref['cpu_ms_per_1k_varbinds']:.2f}x |")
     return "\n".join(out)
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sizes", default="100,500,1000")
-    p.add_argument("--workloads", default="a,b")
+    p.add_argument("--workloads", default="a,b", help="a, b and/or c (see above)")
+    p.add_argument("--tools", default="netops,net-snmp", help=f"any of {','.join(TOOLS)}")
     p.add_argument("--concurrency", type=int, default=100)
     p.add_argument("--timeout", type=float, default=2.0)
     p.add_argument("--retries", type=int, default=1)
@@ -224,12 +241,15 @@ def main() -> None:
     p.add_argument("--json", action="store_true")
     p.add_argument("--child", help=argparse.SUPPRESS)
     p.add_argument("--ports", help=argparse.SUPPRESS)
+    p.add_argument("--v3", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.child:
         child(args)
         return
     if max(int(s) for s in args.sizes.split(",")) > 5000:
         raise SystemExit("at most 5,000 simulated devices")
+    if not set(args.tools.split(",")) <= set(TOOLS) or not set(args.workloads.split(",")) <= set(OUR_WORKLOAD):
+        raise SystemExit(f"--tools: any of {','.join(TOOLS)}; --workloads: any of a,b,c")
     if not 0 <= args.interfaces <= 200:
         raise SystemExit("--interfaces must be within 0..200")
     private_netns(args)

@@ -167,7 +167,10 @@ def start_daemon(state: LabState, dev: DevicePlan, daemon: str) -> int:
                                "-c", str(folder / "snmpd.conf"), "-p", str(folder / "snmpd.pid"),
                                "-Lf", str(folder / "snmpd.log")], folder / "snmpd.out", env)
     if daemon == "lldpd":
-        return _spawn(netns + ["lldpd", "-d", "-u", str(folder / "lldpd.sock"), "-I", "eth*", "-k", "-x",
+        # Its own UTS namespace named after the device: `configure system hostname` is sometimes lost
+        # after a restart (lldpd 1.0.16 then advertises the machine's hostname to every neighbour).
+        return _spawn(netns + ["unshare", "-u", "sh", "-c", 'hostname "$1" && shift && exec "$@"', "sh", dev.hostname,
+                               "lldpd", "-d", "-u", str(folder / "lldpd.sock"), "-I", "eth*", "-k", "-x",
                                "-X", f"unix:{folder}/agentx.sock", "-O", str(folder / "lldpd.conf")],
                       folder / "lldpd.log")
     if daemon == "sshd":

@@ -1,7 +1,8 @@
-"""SNMP client: v1/v2c over one shared asyncio UDP socket, v3 via pysnmp, one interface.
+"""SNMP client: v1, v2c and v3 over one shared asyncio UDP socket, one interface.
 
 Why one socket: thousands of devices polled from one event loop need no thread and no
-socket per device; responses are matched to requests by request-id (and source address).
+socket per device; responses are matched to requests by request-id (v3: msgID) and source
+address. SNMPv3 (USM) lives in v3.py and plugs in through `exchange` with its own decoder.
 """
 from __future__ import annotations
 
@@ -11,13 +12,15 @@ import itertools
 import random
 import socket
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Protocol, Self
+from typing import TYPE_CHECKING, Protocol, Self, TypeVar
 
 from netops.collect.snmp.ber import (
     GET,
     GET_BULK,
     GET_NEXT,
+    OCTET_STRING,
     RESPONSE,
+    SEQUENCE,
     V1,
     V2C,
     BerError,
@@ -25,6 +28,9 @@ from netops.collect.snmp.ber import (
     Message,
     Oid,
     VarBind,
+    _expect,
+    _header,
+    _int_at,
     decode_message,
     encode_request,
 )
@@ -35,6 +41,7 @@ if TYPE_CHECKING:
     from netops.collect.snmp.v3 import V3Backend
 
 Addr = tuple[str, int]
+T = TypeVar("T")
 _ERROR_STATUS = {1: "tooBig", 2: "noSuchName", 3: "badValue", 4: "readOnly", 5: "genErr",
                  6: "noAccess", 16: "authorizationError"}
 
@@ -79,35 +86,56 @@ async def walk(next_batch: Callable[[Oid], Awaitable[list[VarBind]]], root: Oid,
     raise SnmpError(f"walk of {dotted(root)} stopped after {max_requests} requests", out)
 
 
+def message_id(data: bytes) -> int:
+    """The id a datagram answers: request-id (v1/v2c) or msgID (v3). Raises BerError."""
+    try:
+        pos, end = _expect(data, 0, len(data), SEQUENCE)
+        version, pos = _int_at(data, pos, end)
+        if version == 3:
+            pos, header_end = _expect(data, pos, end, SEQUENCE)
+        else:
+            pos = _expect(data, pos, end, OCTET_STRING)[1]
+            _, pos, header_end = _header(data, pos, end)
+        return _int_at(data, pos, header_end)[0]
+    except IndexError:
+        raise BerError("truncated message") from None
+
+
 class _Dispatcher(asyncio.DatagramProtocol):
-    """Routes each datagram to the pending request with its request-id and source address."""
+    """Routes each datagram to the pending request with its id and source address; that request's
+    decoder turns it into a result (or an SnmpError) right here."""
 
     def __init__(self) -> None:
-        self.pending: dict[int, tuple[Addr, asyncio.Future[Message | None]]] = {}
+        self.pending: dict[int, tuple[Addr, asyncio.Future, Callable[[bytes], object]]] = {}
 
     def datagram_received(self, data: bytes, addr: tuple) -> None:  # type: ignore[override]
         try:
-            msg = decode_message(data)
+            entry = self.pending.get(message_id(data))
         except BerError as exc:
-            for src, fut in self.pending.values():
+            for src, fut, _ in self.pending.values():
                 if src == addr[:2] and not fut.done():
                     fut.set_exception(SnmpParseError(f"bad response from {addr[0]}: {exc}"))
             return
-        entry = self.pending.get(msg.request_id)
-        if entry is not None and entry[0] == addr[:2] and not entry[1].done():
-            entry[1].set_result(msg)
+        if entry is None or entry[0] != addr[:2] or entry[1].done():
+            return
+        try:
+            entry[1].set_result(entry[2](data))
+        except BerError as exc:
+            entry[1].set_exception(SnmpParseError(f"bad response from {addr[0]}: {exc}"))
+        except SnmpError as exc:
+            entry[1].set_exception(exc)
 
     def error_received(self, exc: Exception) -> None:
         """Unconnected UDP: an ICMP error names no request; the request will time out."""
 
 
-def _expire(fut: asyncio.Future[Message | None]) -> None:
+def _expire(fut: asyncio.Future) -> None:
     if not fut.done():
         fut.set_result(None)
 
 
 class SnmpClient:
-    """Long-lived: owns the UDP socket(s) and, when first needed, the pysnmp v3 engine.
+    """Long-lived: owns the UDP socket(s) and, when first needed, the SNMPv3 key cache.
 
     Use as ``async with SnmpClient(timeout=2, retries=1) as client:`` then
     ``session = await client.session(target)``.
@@ -135,19 +163,16 @@ class SnmpClient:
         for transport, _ in self._endpoints.values():
             transport.close()
         self._endpoints.clear()
-        if self._v3 is not None:
-            self._v3.close()
-            self._v3 = None
+        self._v3 = None
 
     async def session(self, target: SnmpTarget) -> Session:
         creds = target.credentials
+        addr, family = await self._resolve(target.host, target.port)
         if creds.version == "3":
             if self._v3 is None:
-                from netops.collect.snmp.v3 import V3Backend  # pysnmp import is slow: only for v3
+                from netops.collect.snmp.v3 import V3Backend  # crypto imports: only for v3
                 self._v3 = V3Backend()
-            return await self._v3.session(target, self.timeout, self.retries,
-                                          self.max_repetitions, self.max_requests)
-        addr, family = await self._resolve(target.host, target.port)
+            return self._v3.session(self, family, addr, creds)
         assert creds.community is not None
         return V2cSession(self, family, addr, V1 if creds.version == "1" else V2C,
                           creds.community.get_secret_value().encode())
@@ -191,7 +216,15 @@ class SnmpClient:
         return rid
 
     async def request(self, family: int, addr: Addr, packet_for: Callable[[int], bytes]) -> Message:
-        """Send, wait up to `timeout`, resend `retries` times with the same request-id."""
+        """A v1/v2c request: the answer must be a Response PDU."""
+        msg = await self.exchange(family, addr, packet_for, decode_message)
+        if msg.pdu != RESPONSE:
+            raise SnmpParseError(f"{addr[0]} answered with PDU 0x{msg.pdu:02x}")
+        return msg
+
+    async def exchange(self, family: int, addr: Addr, packet_for: Callable[[int], bytes],
+                       decode: Callable[[bytes], T]) -> T:
+        """Send, wait up to `timeout`, resend `retries` times with the same id; the answer decoded."""
         transport, proto = await self._endpoint(family)
         loop = asyncio.get_running_loop()
         rid = self._new_id()
@@ -200,18 +233,16 @@ class SnmpClient:
         packet = packet_for(rid)
         try:
             for _ in range(self.retries + 1):
-                fut: asyncio.Future[Message | None] = loop.create_future()
-                proto.pending[rid] = (addr, fut)
+                fut: asyncio.Future[T | None] = loop.create_future()
+                proto.pending[rid] = (addr, fut, decode)
                 transport.sendto(packet, addr)
                 handle = loop.call_later(self.timeout, _expire, fut)
                 try:
-                    msg = await fut
+                    answer = await fut
                 finally:
                     handle.cancel()
-                if msg is not None:
-                    if msg.pdu != RESPONSE:
-                        raise SnmpParseError(f"{addr[0]} answered with PDU 0x{msg.pdu:02x}")
-                    return msg
+                if answer is not None:
+                    return answer
         finally:
             proto.pending.pop(rid, None)
         raise SnmpTimeout(f"no response from {addr[0]}:{addr[1]} "

@@ -25,6 +25,8 @@ LLDP_TX_INTERVAL = 1  # seconds; TTL is 4 x this, so a silent link is noticed in
 IF_NAME = ".1.3.6.1.2.1.31.1.1.1.1"
 IF_DESCR = ".1.3.6.1.2.1.2.2.1.2"
 IF_ALIAS = ".1.3.6.1.2.1.31.1.1.1.18"
+IF_SPEED = ".1.3.6.1.2.1.2.2.1.5"
+IF_HIGH_SPEED = ".1.3.6.1.2.1.31.1.1.1.15"
 _SHARED = "_shared"
 LAB_GROUPS = ("adm", "_lldpd")
 
@@ -57,6 +59,9 @@ def snmpd_conf(state: LabState, dev: DevicePlan, folder: Path) -> str:
         lines += [f"override {IF_NAME}.{port.ifindex} octet_str {_quoted(port.declared)}",
                   f"override {IF_DESCR}.{port.ifindex} octet_str {_quoted(port.declared)}",
                   f"override {IF_ALIAS}.{port.ifindex} octet_str {_quoted(port.description)}"]
+        if port.speed_mbps:  # a veth always says 10 Gb/s; the device reports its declared port speed
+            lines += [f"override {IF_HIGH_SPEED}.{port.ifindex} unsigned {port.speed_mbps}",
+                      f"override {IF_SPEED}.{port.ifindex} unsigned {min(port.speed_mbps * 1_000_000, 2**32 - 1)}"]
     return "\n".join(lines) + "\n"
 
 

@@ -46,6 +46,7 @@ class PortPlan(_Frozen):
     ipv4: str | None = None
     description: str = ""
     enabled: bool = True
+    speed_mbps: int | None = None
 
     @property
     def altname(self) -> str | None:
@@ -121,7 +122,8 @@ def build_plan(inv: Inventory, hostnames: list[str], left_out_pds: tuple[str, ..
         _check_addresses(name, dev.mgmt_ip, dev.loopback, [i.ipv4 for i in dev.interfaces])
         ports = tuple(
             PortPlan(declared=i.name, linux=f"eth{k}", ifindex=FIRST_PORT_INDEX + k,
-                     ipv4=str(i.ipv4) if i.ipv4 else None, description=i.description, enabled=i.enabled)
+                     ipv4=str(i.ipv4) if i.ipv4 else None, description=i.description, enabled=i.enabled,
+                     speed_mbps=i.speed_mbps)
             for k, i in enumerate(dev.interfaces, start=1))
         devices[name] = DevicePlan(
             hostname=name, namespace=NAMESPACE_PREFIX + name,

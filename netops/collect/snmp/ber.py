@@ -65,11 +65,11 @@ def _length(n: int) -> bytes:
     return bytes((0x80 | len(body),)) + body
 
 
-def _tlv(tag: int, content: bytes) -> bytes:
+def encode_tlv(tag: int, content: bytes) -> bytes:
     return bytes((tag,)) + _length(len(content)) + content
 
 
-def _int_content(v: int) -> bytes:
+def encode_int_content(v: int) -> bytes:
     n = (v.bit_length() if v >= 0 else (~v).bit_length()) // 8 + 1
     return v.to_bytes(n, "big", signed=True)
 
@@ -100,19 +100,19 @@ def encode_value(value: object) -> bytes:
     if isinstance(value, bool):
         raise BerError("bool is not an SNMP value")
     if isinstance(value, int):
-        return _tlv(INTEGER, _int_content(value))
+        return encode_tlv(INTEGER, encode_int_content(value))
     if isinstance(value, bytes):
-        return _tlv(OCTET_STRING, value)
+        return encode_tlv(OCTET_STRING, value)
     if isinstance(value, Tagged):
         tag, v = value
         if tag == IP_ADDRESS and isinstance(v, str):
-            return _tlv(IP_ADDRESS, bytes(int(p) for p in v.split(".")))
+            return encode_tlv(IP_ADDRESS, bytes(int(p) for p in v.split(".")))
         if tag in _UNSIGNED and isinstance(v, int) and v >= 0:
-            return _tlv(tag, v.to_bytes(v.bit_length() // 8 + 1, "big"))
+            return encode_tlv(tag, v.to_bytes(v.bit_length() // 8 + 1, "big"))
         if tag == OPAQUE and isinstance(v, bytes):
-            return _tlv(OPAQUE, v)
+            return encode_tlv(OPAQUE, v)
     elif isinstance(value, tuple):
-        return _tlv(OBJECT_ID, _oid_content(value))
+        return encode_tlv(OBJECT_ID, _oid_content(value))
     raise BerError(f"cannot encode value {value!r}")
 
 
@@ -120,12 +120,12 @@ def encode_message(version: int, community: bytes, pdu: int, request_id: int,
                    varbinds: Sequence[tuple[Oid, object]], error_status: int = 0,
                    error_index: int = 0) -> bytes:
     """A whole message. For GetBulk, error_status/error_index carry non-repeaters/max-repetitions."""
-    vbs = b"".join(_tlv(SEQUENCE, _tlv(OBJECT_ID, _oid_content(oid)) + encode_value(val))
+    vbs = b"".join(encode_tlv(SEQUENCE, encode_tlv(OBJECT_ID, _oid_content(oid)) + encode_value(val))
                    for oid, val in varbinds)
-    body = (_tlv(INTEGER, _int_content(request_id)) + _tlv(INTEGER, _int_content(error_status))
-            + _tlv(INTEGER, _int_content(error_index)) + _tlv(SEQUENCE, vbs))
-    return _tlv(SEQUENCE, _tlv(INTEGER, _int_content(version)) + _tlv(OCTET_STRING, community)
-                + _tlv(pdu, body))
+    body = (encode_tlv(INTEGER, encode_int_content(request_id)) + encode_tlv(INTEGER, encode_int_content(error_status))
+            + encode_tlv(INTEGER, encode_int_content(error_index)) + encode_tlv(SEQUENCE, vbs))
+    return encode_tlv(SEQUENCE, encode_tlv(INTEGER, encode_int_content(version)) + encode_tlv(OCTET_STRING, community)
+                + encode_tlv(pdu, body))
 
 
 def encode_request(version: int, community: bytes, pdu: int, request_id: int, oids: Sequence[Oid],
@@ -136,7 +136,7 @@ def encode_request(version: int, community: bytes, pdu: int, request_id: int, oi
 
 
 # ---------------------------------------------------------------- decoding
-def _header(data: bytes, pos: int, limit: int) -> tuple[int, int, int]:
+def read_header(data: bytes, pos: int, limit: int) -> tuple[int, int, int]:
     """(tag, content start, content end) of the TLV at pos, bounded by limit."""
     tag = data[pos]
     n = data[pos + 1]
@@ -153,8 +153,8 @@ def _header(data: bytes, pos: int, limit: int) -> tuple[int, int, int]:
     return tag, pos, end
 
 
-def _expect(data: bytes, pos: int, limit: int, tag: int) -> tuple[int, int]:
-    t, start, end = _header(data, pos, limit)
+def read_expected(data: bytes, pos: int, limit: int, tag: int) -> tuple[int, int]:
+    t, start, end = read_header(data, pos, limit)
     if t != tag:
         raise BerError(f"expected tag 0x{tag:02x}, got 0x{t:02x}")
     return start, end
@@ -215,8 +215,8 @@ def decode_message(data: bytes) -> Message:
         raise exc if isinstance(exc, BerError) else BerError(f"malformed message: {exc}") from exc
 
 
-def _int_at(data: bytes, pos: int, limit: int) -> tuple[int, int]:
-    s, e = _expect(data, pos, limit, INTEGER)
+def read_int(data: bytes, pos: int, limit: int) -> tuple[int, int]:
+    s, e = read_expected(data, pos, limit, INTEGER)
     if s == e:
         raise BerError("empty INTEGER")
     return int.from_bytes(data[s:e], "big", signed=True), e
@@ -224,25 +224,25 @@ def _int_at(data: bytes, pos: int, limit: int) -> tuple[int, int]:
 
 def _decode(data: bytes) -> Message:
     total = len(data)
-    s, end = _expect(data, 0, total, SEQUENCE)
+    s, end = read_expected(data, 0, total, SEQUENCE)
     if end != total:
         raise BerError("trailing bytes after message")
-    version, pos = _int_at(data, s, end)
-    s, pos = _expect(data, pos, end, OCTET_STRING)
+    version, pos = read_int(data, s, end)
+    s, pos = read_expected(data, pos, end, OCTET_STRING)
     community = data[s:pos]
-    pdu, pos, pdu_end = _header(data, pos, end)
+    pdu, pos, pdu_end = read_header(data, pos, end)
     if pdu not in (GET, GET_NEXT, RESPONSE, GET_BULK, REPORT) or pdu_end != end:
         raise BerError(f"unexpected PDU 0x{pdu:02x}")
-    request_id, pos = _int_at(data, pos, pdu_end)
-    error_status, pos = _int_at(data, pos, pdu_end)
-    error_index, pos = _int_at(data, pos, pdu_end)
-    pos, vbl_end = _expect(data, pos, pdu_end, SEQUENCE)
+    request_id, pos = read_int(data, pos, pdu_end)
+    error_status, pos = read_int(data, pos, pdu_end)
+    error_index, pos = read_int(data, pos, pdu_end)
+    pos, vbl_end = read_expected(data, pos, pdu_end, SEQUENCE)
     if vbl_end != pdu_end:
         raise BerError("trailing bytes after varbind list")
     varbinds: list[tuple[Oid, object]] = []
     append = varbinds.append
-    header, decode_oid, decode_value = _header, _decode_oid, _decode_value
-    while pos < vbl_end:  # hot loop: short-form lengths inline, long form via _header
+    header, decode_oid, decode_value = read_header, _decode_oid, _decode_value
+    while pos < vbl_end:  # hot loop: short-form lengths inline, long form via read_header
         tag, s, vb_end = header(data, pos, vbl_end)
         if tag != SEQUENCE:
             raise BerError("varbind is not a SEQUENCE")

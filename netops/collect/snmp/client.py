@@ -28,9 +28,9 @@ from netops.collect.snmp.ber import (
     Message,
     Oid,
     VarBind,
-    _expect,
-    _header,
-    _int_at,
+    read_expected,
+    read_header,
+    read_int,
     decode_message,
     encode_request,
 )
@@ -89,14 +89,14 @@ async def walk(next_batch: Callable[[Oid], Awaitable[list[VarBind]]], root: Oid,
 def message_id(data: bytes) -> int:
     """The id a datagram answers: request-id (v1/v2c) or msgID (v3). Raises BerError."""
     try:
-        pos, end = _expect(data, 0, len(data), SEQUENCE)
-        version, pos = _int_at(data, pos, end)
+        pos, end = read_expected(data, 0, len(data), SEQUENCE)
+        version, pos = read_int(data, pos, end)
         if version == 3:
-            pos, header_end = _expect(data, pos, end, SEQUENCE)
+            pos, header_end = read_expected(data, pos, end, SEQUENCE)
         else:
-            pos = _expect(data, pos, end, OCTET_STRING)[1]
-            _, pos, header_end = _header(data, pos, end)
-        return _int_at(data, pos, header_end)[0]
+            pos = read_expected(data, pos, end, OCTET_STRING)[1]
+            _, pos, header_end = read_header(data, pos, end)
+        return read_int(data, pos, header_end)[0]
     except IndexError:
         raise BerError("truncated message") from None
 

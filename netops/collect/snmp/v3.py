@@ -26,11 +26,11 @@ from netops.collect.snmp.ber import (
     BerError,
     Message,
     Oid,
-    _expect,
-    _header,
-    _int_at,
-    _int_content,
-    _tlv,
+    read_expected,
+    read_header,
+    read_int,
+    encode_int_content,
+    encode_tlv,
     decode_message,
     encode_request,
 )
@@ -60,24 +60,24 @@ class Reply(NamedTuple):
 
 
 def _octets(value: bytes) -> bytes:
-    return _tlv(OCTET_STRING, value)
+    return encode_tlv(OCTET_STRING, value)
 
 
 def _int(value: int) -> bytes:
-    return _tlv(INTEGER, _int_content(value))
+    return encode_tlv(INTEGER, encode_int_content(value))
 
 
 def pdu_bytes(pdu: int, request_id: int, oids: Sequence[Oid], nr: int = 0, mr: int = 0) -> bytes:
     """A PDU alone, cut from the v2c message our codec builds around it."""
     message = encode_request(V2C, b"", pdu, request_id, oids, nr, mr)
-    start = _header(message, 0, len(message))[1]
+    start = read_header(message, 0, len(message))[1]
     return message[start + len(_V2C_ENVELOPE):]
 
 
 def encode_v3(msg_id: int, flags: int, engine_id: bytes, boots: int, engine_time: int, user: bytes,
               context: bytes, pdu: bytes, keys: UsmKeys | None) -> bytes:
     """One SNMPv3 message; with keys, encrypted (PRIV_FLAG) and signed (AUTH_FLAG) as flagged."""
-    scoped = _tlv(SEQUENCE, _octets(engine_id) + _octets(context) + pdu)
+    scoped = encode_tlv(SEQUENCE, _octets(engine_id) + _octets(context) + pdu)
     salt = b""
     if flags & PRIV_FLAG:
         assert keys is not None
@@ -87,10 +87,10 @@ def encode_v3(msg_id: int, flags: int, engine_id: bytes, boots: int, engine_time
         data = scoped
     mac_len = keys.auth.mac_len if flags & AUTH_FLAG and keys is not None and keys.auth else 0
     priv_params = _octets(salt)
-    usm = _tlv(SEQUENCE, _octets(engine_id) + _int(boots) + _int(engine_time) + _octets(user)
+    usm = encode_tlv(SEQUENCE, _octets(engine_id) + _int(boots) + _int(engine_time) + _octets(user)
                + bytes((OCTET_STRING, mac_len)) + b"\0" * mac_len + priv_params)
-    global_data = _tlv(SEQUENCE, _int(msg_id) + _int(MAX_SIZE) + _octets(bytes((flags,))) + _int(USM_MODEL))
-    message = _tlv(SEQUENCE, _int(3) + global_data + _octets(usm) + data)
+    global_data = encode_tlv(SEQUENCE, _int(msg_id) + _int(MAX_SIZE) + _octets(bytes((flags,))) + _int(USM_MODEL))
+    message = encode_tlv(SEQUENCE, _int(3) + global_data + _octets(usm) + data)
     if not mac_len:
         return message
     assert keys is not None
@@ -100,30 +100,30 @@ def encode_v3(msg_id: int, flags: int, engine_id: bytes, boots: int, engine_time
 
 def decode_v3(data: bytes, keys: UsmKeys | None) -> Reply:
     """Parse a v3 message, check its MAC and decrypt it. Raises BerError or SnmpAuthError."""
-    pos, end = _expect(data, 0, len(data), SEQUENCE)
+    pos, end = read_expected(data, 0, len(data), SEQUENCE)
     if end != len(data):
         raise BerError("trailing bytes after message")
-    version, pos = _int_at(data, pos, end)
+    version, pos = read_int(data, pos, end)
     if version != 3:
         raise BerError(f"SNMP version {version} where v3 was expected")
-    pos, header_end = _expect(data, pos, end, SEQUENCE)
-    pos = _int_at(data, pos, header_end)[1]  # msgID: already matched by the dispatcher
-    pos = _int_at(data, pos, header_end)[1]  # msgMaxSize
-    s, pos = _expect(data, pos, header_end, OCTET_STRING)
+    pos, header_end = read_expected(data, pos, end, SEQUENCE)
+    pos = read_int(data, pos, header_end)[1]  # msgID: already matched by the dispatcher
+    pos = read_int(data, pos, header_end)[1]  # msgMaxSize
+    s, pos = read_expected(data, pos, header_end, OCTET_STRING)
     if pos - s != 1:
         raise BerError("msgFlags is not one byte")
     flags = data[s]
-    if _int_at(data, pos, header_end)[0] != USM_MODEL:
+    if read_int(data, pos, header_end)[0] != USM_MODEL:
         raise BerError("security model is not USM")
-    pos, usm_end = _expect(data, header_end, end, OCTET_STRING)
-    pos, _ = _expect(data, pos, usm_end, SEQUENCE)
-    s, pos = _expect(data, pos, usm_end, OCTET_STRING)
+    pos, usm_end = read_expected(data, header_end, end, OCTET_STRING)
+    pos, _ = read_expected(data, pos, usm_end, SEQUENCE)
+    s, pos = read_expected(data, pos, usm_end, OCTET_STRING)
     engine_id = data[s:pos]
-    boots, pos = _int_at(data, pos, usm_end)
-    engine_time, pos = _int_at(data, pos, usm_end)
-    pos = _expect(data, pos, usm_end, OCTET_STRING)[1]  # user name
-    mac_start, mac_end = _expect(data, pos, usm_end, OCTET_STRING)
-    s, pos = _expect(data, mac_end, usm_end, OCTET_STRING)
+    boots, pos = read_int(data, pos, usm_end)
+    engine_time, pos = read_int(data, pos, usm_end)
+    pos = read_expected(data, pos, usm_end, OCTET_STRING)[1]  # user name
+    mac_start, mac_end = read_expected(data, pos, usm_end, OCTET_STRING)
+    s, pos = read_expected(data, mac_end, usm_end, OCTET_STRING)
     salt = data[s:pos]
     authenticated = bool(flags & AUTH_FLAG)
     if authenticated:
@@ -135,17 +135,17 @@ def decode_v3(data: bytes, keys: UsmKeys | None) -> Reply:
     if flags & PRIV_FLAG:
         if not authenticated or keys is None or keys.priv is None:
             raise SnmpAuthError("encrypted response where none was expected")
-        s, e = _expect(data, usm_end, end, OCTET_STRING)
+        s, e = read_expected(data, usm_end, end, OCTET_STRING)
         try:
             scoped = keys.decrypt(data[s:e], salt, boots, engine_time)
         except ValueError as exc:
             raise BerError(f"cannot decrypt: {exc}") from None
-        start, scoped_end = _expect(scoped, 0, len(scoped), SEQUENCE)  # DES padding may follow
+        start, scoped_end = read_expected(scoped, 0, len(scoped), SEQUENCE)  # DES padding may follow
     else:
-        scoped, (start, scoped_end) = data, _expect(data, usm_end, end, SEQUENCE)
-    pos = _expect(scoped, start, scoped_end, OCTET_STRING)[1]  # contextEngineID
-    pos = _expect(scoped, pos, scoped_end, OCTET_STRING)[1]  # contextName
-    msg = decode_message(_tlv(SEQUENCE, _V2C_ENVELOPE + scoped[pos:scoped_end]))
+        scoped, (start, scoped_end) = data, read_expected(data, usm_end, end, SEQUENCE)
+    pos = read_expected(scoped, start, scoped_end, OCTET_STRING)[1]  # contextEngineID
+    pos = read_expected(scoped, pos, scoped_end, OCTET_STRING)[1]  # contextName
+    msg = decode_message(encode_tlv(SEQUENCE, _V2C_ENVELOPE + scoped[pos:scoped_end]))
     return Reply(engine_id, boots, engine_time, authenticated, msg)
 
 

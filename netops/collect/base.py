@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from nornir.core import Nornir
+from nornir.core.exceptions import NornirSubTaskError
+from nornir.core.task import Result, Task
 from nornir.core.inventory import ConnectionOptions, Host
 
 from netops.models.observation import DeviceFailure, DeviceObservation, FailureReason
@@ -139,3 +141,16 @@ def override_connection(
         platform=platform or inherited.platform,
         extras={**(inherited.extras or {}), **extras},
     )
+
+
+def observe_guarded(task: Task, via: str, on_result: OnResult, work: Callable[[], CollectResult]) -> Result:
+    """Run one host's collection as a Nornir task that never raises: every failure becomes data."""
+    result: CollectResult
+    try:
+        result = work()
+    except NornirSubTaskError as exc:
+        result = failure_from(task.host.name, via, exc.result[0].exception or exc)
+    except Exception as exc:  # noqa: BLE001 - every failure becomes data (classified in failure_from)
+        result = failure_from(task.host.name, via, exc)
+    on_result(result)
+    return Result(host=task.host, result=result)

@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from nornir.core import Nornir
-from nornir.core.exceptions import NornirSubTaskError
 from nornir.core.task import Result, Task
 from nornir.plugins.runners import ThreadedRunner
 from nornir_netmiko.tasks import netmiko_send_command
 from ntc_templates.parse import parse_output
 
-from netops.collect.base import CollectOptions, CollectResult, OnResult, failure_from, override_connection
+from netops.collect.base import CollectOptions, CollectResult, OnResult, observe_guarded, override_connection
 from netops.collect.normalize import observation
 from netops.models.observation import DeviceFailure, FailureReason
 
@@ -143,21 +142,17 @@ def parse_neighbours(dialect: CliDialect, command: str, raw: str) -> dict[str, l
 def _observe(task: Task, on_result: OnResult) -> Result:
     """Nornir task: try the dialect's commands in order, keep the first that shows neighbours."""
     dialect = DIALECTS[task.host.platform or ""]
-    result: CollectResult
-    try:
+
+    def work() -> CollectResult:
         neighbours: dict[str, list[dict[str, Any]]] = {}
         for command in dialect.commands:
             raw = task.run(task=netmiko_send_command, command_string=command, severity_level=0).result
             neighbours = parse_neighbours(dialect, command, str(raw))
             if neighbours:
                 break
-        result = observation(task.host.name, "cli", {"lldp_neighbors_detail": neighbours})
-    except NornirSubTaskError as exc:
-        result = failure_from(task.host.name, "cli", exc.result[0].exception or exc)
-    except Exception as exc:  # noqa: BLE001 - every failure becomes data (classified in failure_from)
-        result = failure_from(task.host.name, "cli", exc)
-    on_result(result)
-    return Result(host=task.host, result=result)
+        return observation(task.host.name, "cli", {"lldp_neighbors_detail": neighbours})
+
+    return observe_guarded(task, "cli", on_result, work)
 
 
 class CliCollector:

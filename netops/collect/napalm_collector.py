@@ -9,12 +9,11 @@ Nornir's threaded runner talks to many devices at once; a device that fails is a
 from __future__ import annotations
 
 from nornir.core import Nornir
-from nornir.core.exceptions import NornirSubTaskError
 from nornir.core.task import Result, Task
 from nornir.plugins.runners import ThreadedRunner
 from nornir_napalm.plugins.tasks import napalm_get
 
-from netops.collect.base import CollectOptions, CollectResult, OnResult, failure_from, override_connection
+from netops.collect.base import CollectOptions, CollectResult, OnResult, observe_guarded, override_connection
 from netops.collect.normalize import observation
 
 GETTERS = ("facts", "interfaces", "interfaces_ip", "lldp_neighbors_detail")
@@ -27,15 +26,12 @@ OWN_PORT = {"ros": 8728}  # the RouterOS API, not the inventory's SSH port
 
 def _observe(task: Task, getters: tuple[str, ...], on_result: OnResult) -> Result:
     """Nornir task: run the getters on one host and hand the normalised observation back."""
-    try:
+
+    def work() -> CollectResult:
         got = task.run(task=napalm_get, getters=list(getters), severity_level=0)
-        result: CollectResult = observation(task.host.name, "napalm", got.result)
-    except NornirSubTaskError as exc:
-        result = failure_from(task.host.name, "napalm", exc.result[0].exception or exc)
-    except Exception as exc:  # noqa: BLE001 - every failure becomes data (classified in failure_from)
-        result = failure_from(task.host.name, "napalm", exc)
-    on_result(result)
-    return Result(host=task.host, result=result)
+        return observation(task.host.name, "napalm", got.result)
+
+    return observe_guarded(task, "napalm", on_result, work)
 
 
 def _ssh_timeouts(seconds: int) -> dict[str, int]:

@@ -7,15 +7,17 @@ from nornir.core.filter import F
 from nornir.core.plugins.inventory import InventoryPluginRegister
 
 from netops.config import Config
+from netops.sources.inventory import Inventory
 from netops.sources.nornir_plugin import NetopsInventory
 
 
-def build_nornir(config: Config, *, workers: int = 50) -> Nornir:
+def build_nornir(config: Config, *, workers: int = 50, checked: Inventory | None = None) -> Nornir:
+    """`checked`: the caller's already validated Inventory of the same files (skips a second check)."""
     # The entry point registers the plugin when netops is installed; this covers a source checkout too.
     InventoryPluginRegister.register("NetopsInventory", NetopsInventory)
     nr = InitNornir(
         runner={"plugin": "threaded", "options": {"num_workers": workers}},
-        inventory={"plugin": "NetopsInventory", "options": {"config": config}},
+        inventory={"plugin": "NetopsInventory", "options": {"config": config, "checked": checked}},
         logging={"enabled": False},
     )
     return nr

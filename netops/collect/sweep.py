@@ -149,7 +149,7 @@ def sweep(
 ) -> Snapshot:
     """Run the sweep and judge the links; the caller stores the snapshot (save_snapshot)."""
     started = datetime.now(timezone.utc)
-    nr = nr if nr is not None else build_nornir(config, workers=min(100, request.options.concurrency))
+    nr = nr if nr is not None else build_nornir(config, workers=min(100, request.options.concurrency), checked=inventory)
     nr = apply_filters(
         nr, pds=request.pds, roles=request.roles, platforms=request.platforms, expressions=request.filters
     )

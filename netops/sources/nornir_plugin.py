@@ -15,32 +15,35 @@ from nornir.plugins.inventory.simple import SimpleInventory
 
 from netops.config import Config, load_config
 from netops.lab.overlay import active_overlay
-from netops.sources.inventory import load_inventory
+from netops.sources.inventory import Inventory, load_inventory
 from netops.sources.secrets import load_secrets
 
 
 class NetopsInventory:
-    def __init__(self, config_file: str | None = None, config: Config | None = None, **_: Any):
+    """`checked`: an Inventory the caller already loaded from the same files, so they are not checked twice."""
+
+    def __init__(self, config_file: str | None = None, config: Config | None = None,
+                 checked: Inventory | None = None, **_: Any):
         self.config = config or load_config(config_file)
+        self.checked = checked
 
     def load(self) -> NornirInventory:
         cfg = self.config
-        load_inventory(cfg.inventory_dir, cfg.topology_dir)  # raises InputError with file:line:field
+        if self.checked is None:
+            load_inventory(cfg.inventory_dir, cfg.topology_dir)  # raises InputError with file:line:field
         inv = SimpleInventory(
             host_file=str(cfg.inventory_dir / "hosts.yaml"),
             group_file=str(cfg.inventory_dir / "groups.yaml"),
             defaults_file=str(cfg.inventory_dir / "defaults.yaml"),
         ).load()
         fleet, per_host = load_secrets(cfg.secrets_file, cfg.root)
-        for name, host in inv.hosts.items():
-            secrets = per_host.get(name, fleet)
-            host.username = secrets.username
-            host.password = secrets.password.get_secret_value() if secrets.password else None
         overlay = active_overlay(cfg)  # while a lab is up, its devices take the lab's driver and login
         for name, host in inv.hosts.items():
+            secrets = per_host.get(name, fleet)
             if overlay is not None and overlay.covers(name):
                 host.platform = overlay.platform(name)
-                host.username = overlay.secrets.username
-                host.password = overlay.secrets.password.get_secret_value() if overlay.secrets.password else None
+                secrets = overlay.secrets
+            host.username = secrets.username
+            host.password = secrets.password.get_secret_value() if secrets.password else None
         return inv
 

@@ -20,7 +20,7 @@ import networkx as nx
 from netops.analysis.cuts import FailureEngine
 from netops.analysis.redundancy import TopologyCheck, Verdict
 from netops.sources.candidates import CandidateFibre
-from netops.sources.graphml import haversine_m
+from netops.models.geo import haversine_m
 
 ROUTE_FACTOR = 1.3          # fibre follows streets: ~30% longer than the straight line
 ROUTER_ROLES = {"core", "distribution", "pd-edge"}

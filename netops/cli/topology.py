@@ -19,7 +19,7 @@ from netops.cli.context import AppContext, pass_app
 from netops.errors import NotFoundError
 from netops.report.output import console, emit_json, err_console, table
 from netops.sources.candidates import load_candidates
-from netops.sources.graphml import load_graphml
+from netops.sources.topology_file import load_topology_file
 
 
 @click.group("topology")
@@ -29,16 +29,16 @@ def command() -> None:
 
 def graph_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """--source / --topology / --core, shared by every topology command."""
-    fn = click.option("--core", "core", multiple=True, help="GraphML only: node id(s) of the core (repeatable).")(fn)
+    fn = click.option("--core", "core", multiple=True, help="--topology only: node id(s) of the core (repeatable).")(fn)
     fn = click.option("--topology", "topology", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                      help="Run on a GraphML file (GIS export, Topology Zoo) instead of the inventory.")(fn)
+                      help="Run on a GraphML or GML file (GIS export, Topology Zoo) instead of the inventory.")(fn)
     return click.option("--source", default="declared", show_default=True,
                         help="declared (inventory + topology files), observed (latest sweep) or a snapshot id.")(fn)
 
 
 def load_graph(app: AppContext, source: str, topology: Path | None, core: tuple[str, ...]) -> nx.MultiGraph:
     if topology is not None:
-        g = load_graphml(topology, core)
+        g = load_topology_file(topology, core)
     elif source == "declared":
         g = declared_graph(app.inventory)
     else:

@@ -16,23 +16,28 @@ from netops.errors import InputError
 MAX_BYTES = 10 * 1024 * 1024
 
 
-def check_size(data: bytes, name: str, what: str = "file", size: int | None = None) -> None:
+def check_size(data: bytes, name: str, what: str = "file", size: int | None = None,
+               limit: int = MAX_BYTES, kind: str = "diagrams") -> None:
     size = len(data) if size is None else size
-    if size > MAX_BYTES:
+    if size > limit:
         raise InputError.at(name, None, "(file)",
-                            f"{what} is {size / 2**20:.1f} MB; diagrams over {MAX_BYTES // 2**20} MB are refused")
+                            f"{what} is {size / 2**20:.1f} MB; {kind} over {limit // 2**20} MB are refused")
     if not data.strip():
         raise InputError.at(name, None, "(file)", f"{what} is empty")
 
 
-def parse_xml(data: bytes, name: str) -> Element:
-    """The root element; every way XML can be bad or hostile becomes an InputError."""
-    check_size(data, name)
+def parse_xml(data: bytes, name: str, limit: int = MAX_BYTES, kind: str = "diagrams") -> Element:
+    """The root element; every way XML can be bad or hostile becomes an InputError.
+
+    The one entry point for XML from outside (diagrams, GraphML topologies): `limit` and `kind`
+    name the size cap of the caller's kind of file.
+    """
+    check_size(data, name, limit=limit, kind=kind)
     try:
         return fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DTDForbidden as exc:
         raise InputError.at(name, None, "(xml)", "refused: the file declares a DTD (<!DOCTYPE>), "
-                                                 "which diagram files never need") from exc
+                                                 f"which {kind} never need") from exc
     except EntitiesForbidden as exc:
         raise InputError.at(name, None, "(xml)", f"refused: the file declares XML entities ({exc.name})") from exc
     except ExternalReferenceForbidden as exc:

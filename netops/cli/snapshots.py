@@ -58,6 +58,7 @@ def snapshot_json(snapshot: Snapshot) -> dict[str, Any]:
                     port: [
                         {
                             "remote_system_name": n.get("remote_system_name"),
+                            "remote_system_name_from": n.get("remote_system_name_from") or "system_name",
                             "remote_port": n.get("remote_port"),
                         }
                         for n in entries

@@ -146,7 +146,8 @@ def sweep_json(*args: str) -> tuple[int, dict]:
 
 
 def neighbour_names(device: dict) -> set[str]:
-    return {n["remote_system_name"] for entries in device["lldp_neighbors"].values() for n in entries} - {""}
+    return {n["remote_system_name"] for entries in device["lldp_neighbors"].values() for n in entries
+            if n.get("remote_system_name_from", "system_name") == "system_name"} - {""}
 
 
 def test_sweep_of_recorded_devices(project: Path) -> None:
@@ -179,7 +180,8 @@ def test_each_recorded_vendor_is_observed_as_recorded(project: Path, name: str) 
 def test_recorded_neighbours_in_detail(project: Path) -> None:
     _, out = sweep_json("--pd", "DISKOMINFO", "--pd", "BAPENDA", "--role", "pd-edge")
     devices = out["devices"]
-    assert {"remote_system_name": "S5120-Tech", "remote_port": "GigabitEthernet1/0/17"} in \
+    assert {"remote_system_name": "S5120-Tech", "remote_system_name_from": "system_name",
+            "remote_port": "GigabitEthernet1/0/17"} in \
         devices["edge-diskominfo-01"]["lldp_neighbors"]["WAN"]
     cdp = [n for entries in devices["edge-bapenda-01"]["lldp_neighbors"].values() for n in entries]
     assert len(cdp) == len(recorded("ios_2960x", CDP_DEVICE_ID)) == 7

@@ -6,12 +6,12 @@ napalm.base.helpers.canonical_interface_name, so `Gi0/1` from SNMP matches NAPAL
 from __future__ import annotations
 
 import ipaddress
-import re
 from typing import Any
 
 
 from netops.collect.snmp import oids as O
 from netops.collect.snmp.ber import Oid
+from netops.collect.snmp.identity import identify
 from netops.collect.snmp.poll import DeviceSnmpData, SnmpFailure
 from netops.models.names import canonical_interface
 from netops.models.observation import DeviceFailure, DeviceObservation, FailureReason
@@ -22,9 +22,6 @@ _LLDP_CAPS = ("other", "repeater", "bridge", "wlan-access-point", "router", "tel
               "docsis-cable-device", "station", "cvlan", "svlan", "two-port-mac-relay")
 _CDP_CAPS = ((0x01, "router"), (0x02, "bridge"), (0x04, "bridge"), (0x08, "bridge"),
              (0x10, "station"), (0x40, "repeater"), (0x80, "telephone"))
-_VERSION_RES = [re.compile(p) for p in (
-    r"EOS version (\S+)", r"JUNOS (\S+?)[,\s]", r"RouterOS (\S+)", r"\((V\d{3}R\d+\w*)\)",
-    r"[Vv]ersion ([^\s,]+)", r"revision ([^\s,]+)")]
 
 
 def _text(value: object) -> str:
@@ -66,25 +63,31 @@ def _ifnames(data: DeviceSnmpData) -> dict[int, str]:
     return out
 
 
+def _chassis(data: DeviceSnmpData) -> dict[str, str]:
+    """The first chassis row of ENTITY-MIB (a chassis before a stack, then by index), by field."""
+    ent = _table(data, "entity", O.ENT_PHYSICAL_ENTRY)
+    classes = _table(data, "entity_class", O.ENT_PHYSICAL_ENTRY).get(O.ENT_CLASS, {})
+    rows = set().union(*(ent.get(c, {}) for c in (O.ENT_SERIAL, O.ENT_MODEL, O.ENT_DESCR, O.ENT_SOFTWARE_REV)))
+    if not rows:
+        return {}
+    idx = min(rows, key=lambda i: (classes.get(i) != O.ENT_CLASS_CHASSIS, i))
+    return {field: _text(ent.get(column, {}).get(idx)) for field, column in
+            (("model", O.ENT_MODEL), ("serial", O.ENT_SERIAL), ("version", O.ENT_SOFTWARE_REV), ("descr", O.ENT_DESCR))}
+
+
 def facts(data: DeviceSnmpData) -> dict[str, Any]:
     sysname = _text(data.system.get(O.SYS_NAME))
     descr = _text(data.system.get(O.SYS_DESCR))
-    model = serial = ""
-    ent = _table(data, "entity", O.ENT_PHYSICAL_ENTRY)
-    classes = _table(data, "entity_class", O.ENT_PHYSICAL_ENTRY).get(O.ENT_CLASS, {})
-    rows = set(ent.get(O.ENT_SERIAL, {})) | set(ent.get(O.ENT_MODEL, {})) | set(ent.get(O.ENT_DESCR, {}))
-    for idx in sorted(rows, key=lambda i: (classes.get(i) != O.ENT_CLASS_CHASSIS, i)):  # chassis first
-        model = model or _text(ent.get(O.ENT_MODEL, {}).get(idx)) or _text(ent.get(O.ENT_DESCR, {}).get(idx))
-        serial = serial or _text(ent.get(O.ENT_SERIAL, {}).get(idx))
-    version = next((m.group(1) for r in _VERSION_RES if (m := r.search(descr))), "")
-    enterprise = data.enterprise()
+    vendor_mib = {field: _text(value) for field, value in data.vendor_identity.items()}
+    who = identify(data.enterprise(), data.system.get(O.SYS_OBJECT_ID), descr, _chassis(data), vendor_mib)
     return {
         "hostname": sysname.split(".")[0] if sysname else "",
         "fqdn": sysname,
-        "vendor": O.VENDORS.get(enterprise, f"enterprise {enterprise}" if enterprise else ""),
-        "model": model,
-        "serial_number": serial,
-        "os_version": version,
+        "vendor": who.vendor,
+        "model": who.model,
+        "serial_number": who.serial,
+        "os_version": who.version,
+        "identity_sources": who.sources,
         "uptime": _int(data.system.get(O.SYS_UPTIME), -100) / 100.0,
         "interface_list": list(dict.fromkeys(_ifnames(data).values())),
     }
@@ -232,6 +235,16 @@ def _man_addrs(data: DeviceSnmpData) -> dict[Oid, str]:
     return {k: min(v, key=lambda a: ":" in a) for k, v in found.items()}
 
 
+def neighbour_name(sys_name: str, chassis_id: str, description: str) -> tuple[str, str]:
+    """The neighbour's name and where it came from: its sysName, else (as LibreNMS does) its chassis id,
+    else the first line of its system description; ("", "") when it sent none of them."""
+    for value, source in ((sys_name, "system_name"), (chassis_id, "chassis_id"),
+                          (description.splitlines()[0][:64] if description.strip() else "", "system_description")):
+        if value.strip():
+            return value.strip(), source
+    return "", ""
+
+
 def lldp_neighbors_detail(data: DeviceSnmpData) -> dict[str, list[dict[str, Any]]]:
     """LLDP (and, on Cisco, CDP) neighbours per canonical local interface."""
     names = _ifnames(data)
@@ -254,14 +267,17 @@ def lldp_neighbors_detail(data: DeviceSnmpData) -> dict[str, list[dict[str, Any]
             ifname = f"lldp-port-{port_num}"
         port_sub = col(O.LLDP_REM_PORT_SUBTYPE, idx)
         port = _lldp_id(col(O.LLDP_REM_PORT_ID, idx), port_sub, 3, 4)
+        chassis_id = _lldp_id(col(O.LLDP_REM_CHASSIS_ID, idx), col(O.LLDP_REM_CHASSIS_SUBTYPE, idx), 4, 5)
+        description = _text(col(O.LLDP_REM_SYS_DESC, idx))
+        name, name_from = neighbour_name(_text(col(O.LLDP_REM_SYS_NAME, idx)), chassis_id, description)
         out.setdefault(ifname, []).append({
             "parent_interface": "",
             "remote_port": canonical_interface(port) if port_sub in (None, 1, 5, 7) and port else port,
             "remote_port_description": _text(col(O.LLDP_REM_PORT_DESC, idx)),
-            "remote_chassis_id": _lldp_id(col(O.LLDP_REM_CHASSIS_ID, idx),
-                                          col(O.LLDP_REM_CHASSIS_SUBTYPE, idx), 4, 5),
-            "remote_system_name": _text(col(O.LLDP_REM_SYS_NAME, idx)),
-            "remote_system_description": _text(col(O.LLDP_REM_SYS_DESC, idx)),
+            "remote_chassis_id": chassis_id,
+            "remote_system_name": name,
+            "remote_system_name_from": name_from,
+            "remote_system_description": description,
             "remote_system_capab": _caps(col(O.LLDP_REM_CAP_SUPPORTED, idx)),
             "remote_system_enable_capab": _caps(col(O.LLDP_REM_CAP_ENABLED, idx)),
             "remote_management_address": man.get(idx[-3:], "") if len(idx) >= 3 else "",

@@ -15,6 +15,7 @@ from netops.collect.snmp.ber import Exc, Oid, VarBind
 from netops.collect.snmp.client import Session, SnmpClient
 from netops.collect.snmp.credentials import SnmpTarget
 from netops.collect.snmp.errors import Reason, SnmpError
+from netops.collect.snmp.identity import VENDOR_SCALARS
 
 # table name -> subtrees walked into it (whole entry, or only the columns we use)
 WALKS: dict[str, tuple[Oid, ...]] = {
@@ -50,6 +51,7 @@ class DeviceSnmpData:
     system: dict[Oid, object]
     tables: dict[str, list[VarBind]] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    vendor_identity: dict[str, object] = field(default_factory=dict)   # model/serial/version from the vendor MIB
     elapsed: float = 0.0
 
     @property
@@ -103,6 +105,22 @@ async def _entity_chassis(session: Session, data: DeviceSnmpData) -> None:
     data.tables["entity"] = [(o, v) for o, v in got if not isinstance(v, Exc)]
 
 
+async def _vendor_identity(session: Session, data: DeviceSnmpData) -> None:
+    """GET the vendor MIB scalars that hold model/serial/version, for vendors that keep them there."""
+    scalars = VENDOR_SCALARS.get(data.enterprise() or 0)
+    if not scalars:
+        return
+    try:
+        got = dict(await session.get(list(scalars.values())))
+    except SnmpError as exc:
+        if exc.reason != "error":
+            raise
+        data.errors["vendor_identity"] = str(exc)
+        return
+    data.vendor_identity = {name: got[oid] for name, oid in scalars.items()
+                            if oid in got and not isinstance(got[oid], Exc)}
+
+
 async def poll_device(client: SnmpClient, target: SnmpTarget, workload: str = "full") -> DeviceSnmpData:
     """System group by GET, then the workload's tables by bulk walk, one after the other.
 
@@ -120,6 +138,7 @@ async def poll_device(client: SnmpClient, target: SnmpTarget, workload: str = "f
         await _walk_into(session, data, table, WALKS[table])
     if "entity_class" in data.tables:
         await _entity_chassis(session, data)
+        await _vendor_identity(session, data)
     data.elapsed = time.perf_counter() - started
     return data
 

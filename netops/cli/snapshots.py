@@ -1,10 +1,12 @@
-"""`netops snapshots list|show|diff`: stored sweeps, one in detail, and what changed between two."""
+"""`netops snapshots list|show|diff|import`: stored sweeps, one in detail, what changed, saved outputs read in."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 
 from netops.analysis.snapshot_diff import SnapshotDiff, diff_snapshots
 from netops.cli.context import AppContext, pass_app
@@ -217,3 +219,26 @@ def diff_cmd(app: AppContext, a: int, b: int, as_json: bool) -> None:
         emit_json(diff)
     else:
         print_diff(diff)
+
+
+@command.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["auto", "suzieq", "text", "napalm-json"]), default="auto",
+              show_default=True, help="How the outputs were saved.")
+@click.option("--platform", default="", help="Platform of every output (ios, nxos, eos, junos, vrp, routeros, "
+                                             "panos, linux/cumulus) when neither folder nor content tells it.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_app
+def import_cmd(app: AppContext, path: Path, fmt: str, platform: str, as_json: bool) -> None:
+    """Read saved command outputs (a file or a folder) into a snapshot every analysis can use."""
+    from netops.app.snapshot_import import import_snapshot
+    result = import_snapshot(app.store, app.inventory, path, fmt, platform)
+    if as_json:
+        emit_json(result.model_dump())
+        return
+    rows = [("(file)", "refused", 0, 0, escape(reason)) for reason in result.refused_files]
+    rows += [(escape(d.host), "unreadable", 0, 0, escape("; ".join(d.skipped))) for d in result.unreadable]
+    rows += [(escape(d.host), "imported", d.neighbours, d.interfaces, escape("; ".join(d.skipped)))
+             for d in sorted(result.devices, key=lambda d: (not d.skipped, d.host))]
+    console.print(table(f"Snapshot {result.snapshot_id} imported from {escape(result.path)}",
+                        ["device", "result", "neighbours", "interfaces", "not read"], rows))

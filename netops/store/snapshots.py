@@ -156,9 +156,13 @@ def load_snapshot(store: Store, snapshot_id: int) -> Snapshot:
     )
 
 
-def latest_snapshot(store: Store) -> Snapshot | None:
+def latest_snapshot(store: Store, include_imports: bool = False) -> Snapshot | None:
+    """The newest sweep ("observed" means what the network answered last); imported snapshots of saved
+    outputs (`snapshots import`, often one PD's LAN) are skipped unless asked for."""
     with store.transaction() as conn:
-        newest = conn.execute(select(func.max(_snapshots.c.id))).scalar()
+        rows = conn.execute(select(_snapshots.c.id, _snapshots.c.request).order_by(_snapshots.c.id.desc()))
+        newest = next((sid for sid, request in rows
+                       if include_imports or json.loads(request).get("kind") != "import"), None)
     return None if newest is None else load_snapshot(store, int(newest))
 
 

@@ -1,0 +1,1 @@
+"""One module per platform family; each exports SPECS, the (command, format) pairs it reads."""

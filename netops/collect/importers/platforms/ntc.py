@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from netops.collect.importers.contract import Getter, ParserSpec
+from netops.collect.importers.contract import Getter, ParserSpec, mac
 
 TEMPLATE_PLATFORM = {"ios": "cisco_ios", "nxos": "cisco_nxos", "eos": "arista_eos", "junos": "juniper_junos",
                      "vrp": "huawei_vrp", "routeros": "mikrotik_routeros"}
@@ -73,7 +73,7 @@ def interfaces(platform: str, command: str) -> Callable[[str], Getter]:
                          "is_enabled": "admin" not in link and admin not in ("down", "disabled"),
                          "description": str(row.get("description", "")).strip(), "last_flapped": -1.0,
                          "speed": _speed_mbps(row), "mtu": int(row["mtu"]) if str(row.get("mtu", "")).isdigit() else 0,
-                         "mac_address": str(row.get("mac_address") or row.get("address") or "").strip()}
+                         "mac_address": mac(str(row.get("mac_address") or row.get("address") or ""))}
         return out
     return parse
 

@@ -17,7 +17,7 @@ from netops.sources.yamlfile import load_yaml
 
 CONFIG_NAME = "netops.yaml"
 CONFIG_KEYS = frozenset({"inventory_dir", "topology_dir", "store", "secrets_file", "lab_state", "diagrams_dir",
-                         "policies", "sweep"})
+                         "policies", "sweep", "audit"})
 
 
 class Policy(BaseModel):
@@ -28,6 +28,13 @@ class Policy(BaseModel):
     pd_kinds: list[str] = Field(default_factory=list)
     pds: list[str] = Field(default_factory=list)
     require: str = "diverse"
+
+
+class AuditSettings(BaseModel):
+    """Figures the audit report needs that no device knows: the planning price of new fibre."""
+
+    model_config = ConfigDict(extra="forbid")
+    fibre_cost_idr_per_m: int = Field(default=150_000, gt=0)
 
 
 class Config(BaseModel):
@@ -42,6 +49,7 @@ class Config(BaseModel):
     diagrams_dir: Path
     policies: list[Policy] = Field(default_factory=list)
     sweep: dict[str, Any] = Field(default_factory=dict)
+    audit: AuditSettings = Field(default_factory=AuditSettings)
 
 
 def find_config(explicit: str | os.PathLike[str] | None = None) -> Path | None:
@@ -92,6 +100,7 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
             diagrams_dir=as_path(raw.get("diagrams_dir"), "topology/diagrams"),
             policies=raw.get("policies") or [],
             sweep=raw.get("sweep") or {},
+            audit=raw.get("audit") or {},
         )
     except ValidationError as exc:
         err = exc.errors()[0]

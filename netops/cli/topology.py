@@ -9,16 +9,15 @@ from typing import Any
 import click
 import networkx as nx
 
-from netops.analysis.cuts import FailureEngine
 from netops.analysis.graph import declared_graph, observed_graph
 from netops.analysis.paths import pd_routes
-from netops.analysis.redundancy import TopologyCheck, check_topology
-from netops.analysis.suggest import Suggestion, suggest_fibres
+from netops.analysis.redundancy import TopologyCheck
+from netops.analysis.suggest import Suggestion
 from netops.analysis.whatif import KINDS, each, parse_failure, what_if
+from netops.app.topology import check_json, run_check
 from netops.cli.context import AppContext, pass_app
 from netops.errors import NotFoundError
 from netops.report.output import console, emit_json, err_console, table
-from netops.sources.candidates import load_candidates
 from netops.sources.topology_file import load_topology_file
 
 
@@ -57,33 +56,6 @@ def load_graph(app: AppContext, source: str, topology: Path | None, core: tuple[
     return g
 
 
-def run_check(app: AppContext, g: nx.MultiGraph, topology: Path | None, max_ducts: int) -> tuple[TopologyCheck, list[Suggestion]]:
-    engine = FailureEngine(g)
-    result = check_topology(g, app.config.policies if topology is None else (), max_ducts, engine=engine)
-    candidates = [] if topology else load_candidates(app.config.topology_dir, app.inventory.devices, app.inventory.ducts)
-    return result, suggest_fibres(g, result, engine, candidates)
-
-
-def check_json(result: TopologyCheck, suggestions: list[Suggestion], g: nx.MultiGraph) -> dict[str, Any]:
-    def ends(name: str) -> list[str]:
-        return [str(x) for x in next(s.ends for s in result.bridges if s.name == name) or ()]
-    return {
-        "source": result.source, "core": result.core,
-        "bridges": [ends(b.name) for b in result.bridges],
-        "bridge_details": [{"cable": b.name, "ends": ends(b.name), "pds": b.pds, "devices": b.devices}
-                           for b in result.bridges],
-        "articulation_points": [a.name for a in result.articulation_points],
-        "articulation_details": [{"node": a.name, "pds": a.pds, "devices": a.devices} for a in result.articulation_points],
-        "pds": {code: risk.as_dict() for code, risk in result.pds.items()},
-        "duct_spofs": [{"duct": d.duct, "pds": d.pds, "hidden": d.hidden, "links": d.links, "devices": d.devices}
-                       for d in result.duct_spofs],
-        "duct_search_bound": result.duct_bound,
-        "suggestions": [s.__dict__ for s in suggestions],
-        "violations": [v.__dict__ for v in result.violations],
-        "warnings": g.graph.get("warnings", []),
-    }
-
-
 @command.command("check")
 @graph_options
 @click.option("--max-ducts", default=3, show_default=True, type=click.IntRange(1, 6),
@@ -94,7 +66,7 @@ def check(app: AppContext, source: str, topology: Path | None, core: tuple[str, 
           as_json: bool) -> None:
     """Bridges, articulation points, duct SPOFs and each PD's verdict; exit 1 on a policy violation."""
     g = load_graph(app, source, topology, core)
-    result, suggestions = run_check(app, g, topology, max_ducts)
+    result, suggestions = run_check(app.config, app.inventory, g, topology is not None, max_ducts)
     if as_json:
         emit_json(check_json(result, suggestions, g))
     else:
@@ -200,7 +172,7 @@ def render(app: AppContext, source: str, topology: Path | None, core: tuple[str,
     """A picture of the network (Graphviz SVG/PNG, or draw.io XML for diagrams.net)."""
     from netops.report.render import render_image, to_drawio
     g = load_graph(app, source, topology, core)
-    result = run_check(app, g, topology, 2)[0] if highlight == "check" else None
+    result = run_check(app.config, app.inventory, g, topology is not None, 2)[0] if highlight == "check" else None
     output = output or Path(f"topology.{fmt}")
     data = to_drawio(g, result).encode() if fmt == "drawio" else render_image(g, result, fmt)
     tmp = output.with_name(output.name + ".tmp")

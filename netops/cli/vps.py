@@ -1,21 +1,21 @@
 """`netops vps`: the VPS register and provisioning in the Pusat Data (Perwali Art. 15(7)-(9), 17)."""
 from __future__ import annotations
 
-import os
-from datetime import UTC, timedelta
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.markup import escape
 
+from netops.app.vps import vps_service
 from netops.cli.context import AppContext, pass_app
 from netops.models.vps import Vps, format_mib, parse_size
 from netops.provision import backups as backup_ops
-from netops.provision.backends import BACKENDS, get_backend
+from netops.provision.backends import BACKENDS
 from netops.provision.capacity_svg import capacity_svg
 from netops.provision.reconcile import compare
-from netops.provision.service import DEFAULT_GRACE, VpsRequest, VpsService
+from netops.provision.service import VpsRequest, VpsService
 from netops.provision.usage import host_usage, quota_usage
 from netops.report.output import console, emit_json, table
 
@@ -40,10 +40,7 @@ class Size(click.ParamType):
 
 
 def service(app: AppContext, backend: str | None = None) -> VpsService:
-    grace = os.environ.get("NETOPS_VPS_IP_GRACE_DAYS")
-    inv = app.inventory
-    return VpsService(app.store, inv.pusat_data, inv.pds.keys(), get_backend(backend, app.config.root),
-                      grace=timedelta(days=int(grace)) if grace else DEFAULT_GRACE)
+    return vps_service(app.config, app.inventory, app.store, backend)
 
 
 def vps_row(v: Vps) -> tuple[Any, ...]:

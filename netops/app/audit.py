@@ -1,0 +1,174 @@
+"""The infrastructure audit (Perwali Art. 42): gather the evidence netops holds into one report.
+
+Every section is computed by the same functions the CLI's `--json` commands use (topology check,
+diagram status, VPS capacity and backups, the latest sweep), so an auditor can re-run any figure.
+Each report is stored with its figures, so the next one (`--since ID`) says what changed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+
+import networkx as nx
+
+from netops.analysis.audit_findings import findings_of
+from netops.analysis.graph import declared_graph
+from netops.analysis.redundancy import TopologyCheck
+from netops.app.topology import run_check
+from netops.app.vps import vps_service
+from netops.config import Config
+from netops.models.audit import (
+    AuditReport,
+    DuctRisk,
+    Evidence,
+    Fix,
+    InventorySection,
+    LanRow,
+    LanSection,
+    Mismatch,
+    NotCollected,
+    PdRedundancy,
+    PusatDataSection,
+    WanSection,
+)
+from netops.models.names import short_host
+from netops.models.observation import Snapshot
+from netops.provision.backups import backup_report
+from netops.provision.usage import host_usage
+from netops.sources.inventory import Inventory
+from netops.store import audit_reports, submissions as subs
+from netops.store.audit import current_actor
+from netops.store.db import Store
+from netops.store.snapshots import latest_snapshot
+
+def _inventory_digest(config: Config) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    files = sorted([*config.inventory_dir.rglob("*.yaml"), *config.topology_dir.rglob("*.yaml")])
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest(), len(files)
+
+
+def _inventory_section(inv: Inventory, snap: Snapshot | None) -> InventorySection:
+    devices = inv.devices
+    links = inv.links
+    known = {short_host(n) for n in devices}
+    failed = [{"device": h, "pd": devices[h].pd if h in devices else "", "reason": f.reason.value}
+              for h, f in sorted((snap.failures if snap else {}).items())]
+    observed = snap.observations if snap else {}
+    undeclared, mismatches = [], []
+    for host, obs in sorted(observed.items()):
+        for port, entries in sorted(obs.lldp_neighbors_detail.items()):
+            for e in entries:
+                name = str(e.get("remote_system_name") or "")
+                if name and short_host(name) not in known:
+                    undeclared.append({"device": host, "port": port, "neighbour": name})
+        declared = devices.get(host)
+        if declared is None:
+            continue
+        for field, fact in (("model", "model"), ("serial", "serial_number"), ("vendor", "vendor")):
+            want, got = getattr(declared, field), str(obs.facts.get(fact) or "")
+            if want and got and want.lower() != got.lower():
+                mismatches.append(Mismatch(device=host, field=field, declared=want, observed=got))
+    swept = set(observed) | {f["device"] for f in failed}
+    states = Counter(link.state.value for link in (snap.links.values() if snap else ()))
+    return InventorySection(
+        declared=len(devices), answering=len(observed) if snap else None, failed=failed,
+        not_swept=sorted(set(devices) - swept) if snap else sorted(devices),
+        undeclared_neighbours=undeclared, mismatches=mismatches,
+        by_vendor=dict(Counter(d.vendor or "(not declared)" for d in devices.values()).most_common()),
+        by_role=dict(Counter(d.role.value for d in devices.values()).most_common()),
+        by_model=dict(Counter(d.model or "(not declared)" for d in devices.values()).most_common()),
+        fibre_links=len(links), fibre_km=round(sum(lk.length_m or 0 for lk in links.values()) / 1000, 2),
+        ducts=len(inv.ducts), shared_ducts=sum(1 for d in inv.ducts.values() if d.shared_with),
+        links_by_state=dict(sorted(states.items())))
+
+
+def _wan_section(config: Config, inv: Inventory, cost_per_m: int, previous: AuditReport | None,
+                 g: nx.MultiGraph) -> tuple[WanSection, TopologyCheck]:
+    result, suggestions = run_check(config, inv, g, external=False)
+    verdicts = Counter(r.verdict.value for r in result.pds.values())
+    pds = [PdRedundancy(code=r.code, name=r.name, kind=r.kind, verdict=r.verdict.value, min_ducts=r.min_ducts,
+                        cut_by=r.cut_by) for r in sorted(result.pds.values(), key=lambda r: (r.verdict.rank, r.code))]
+    changed = None
+    if previous is not None:
+        before = {p.code: p.verdict for p in previous.wan.pds}
+        changed = [{"pd": p.code, "before": before.get(p.code, "(new)"), "after": p.verdict}
+                   for p in pds if before.get(p.code) != p.verdict]
+    return WanSection(
+        verdicts={v: verdicts.get(v, 0) for v in ("isolated", "single-homed", "dual-homed-shared-duct", "diverse")},
+        pds=pds,
+        duct_spofs=[DuctRisk(duct=d.duct, route=inv.ducts[d.duct].route if d.duct in inv.ducts else "",
+                             pds=d.pds, links=d.links) for d in result.duct_spofs],
+        fixes=[Fix(pd=s.pd, a=s.a, b=s.b, length_m=s.length_m, cost_idr=s.length_m * cost_per_m, source=s.source)
+               for s in sorted(suggestions, key=lambda s: (s.length_m, s.pd))],
+        fibre_cost_idr_per_m=cost_per_m, violations=[str(v) for v in result.violations],
+        changed_since=changed), result
+
+
+def _lan_section(inv: Inventory, store: Store, as_of: dt.date) -> tuple[LanSection, list[dict[str, str | int]]]:
+    history = subs.submissions(store)
+    rows = subs.compliance({code: pd.name for code, pd in inv.pds.items()}, history, as_of)
+    lan = LanSection(
+        as_of=as_of, rows=[LanRow(pd=r.pd, name=r.name, last_submission=r.last_submission,
+                                  last_verdict=r.last_verdict.value if r.last_verdict else None,
+                                  findings=r.findings, overdue=r.overdue) for r in rows],
+        overdue=sum(r.overdue for r in rows), on_time=sum(not r.overdue for r in rows),
+        with_findings=sum(1 for r in rows if r.findings))
+    evidence = [{"pd": s.pd, "id": s.id, "sha256": s.sha256, "received": s.received_at.isoformat()}
+                for s in history if s.received_at.date() <= as_of]
+    return lan, evidence
+
+
+def _pusat_data_section(config: Config, inv: Inventory, store: Store) -> tuple[PusatDataSection, int, int]:
+    service = vps_service(config, inv, store)
+    live = service.list(include_decommissioned=False)
+    backups = backup_report(service)
+    ever_ok = {b.vps for b in backups if b.last_ok is not None}
+    no_backup = sorted({v.pd for v in live} - {v.pd for v in live if v.name in ever_ok})
+    section = PusatDataSection(
+        vps_by_pd=dict(sorted(Counter(v.pd for v in live).items())),
+        hosts=[u.as_dict() for u in host_usage(inv.pusat_data, live)],
+        backups_overdue=[b.as_dict() for b in backups if b.overdue],
+        pds_without_backup=no_backup)
+    return section, len(service.list()), len(backups)
+
+
+@dataclass
+class AuditBuild:
+    """The stored report and what its pictures are drawn from (the declared graph and its check)."""
+
+    report: AuditReport
+    graph: nx.MultiGraph
+    check: TopologyCheck
+
+
+def build_audit(config: Config, inv: Inventory, store: Store, lang: str = "id", since: int | None = None,
+                as_of: dt.date | None = None) -> AuditBuild:
+    """The whole report from what the store and the inventory hold now, stored under a new id."""
+    now = dt.datetime.now(dt.timezone.utc)
+    day = as_of or now.date()
+    previous = audit_reports.load(store, since) if since is not None else None
+    snap = latest_snapshot(store)
+    digest, files = _inventory_digest(config)
+    lans, submitted = _lan_section(inv, store, day)
+    pusat, register_rows, backup_rows = _pusat_data_section(config, inv, store)
+    inventory = _inventory_section(inv, snap)
+    graph = declared_graph(inv)
+    wan, check = _wan_section(config, inv, config.audit.fibre_cost_idr_per_m, previous, graph)
+    report = AuditReport(
+        generated_at=now, actor=current_actor(), lang=lang, since=since,
+        evidence=Evidence(snapshot_id=snap.id if snap else None, snapshot_at=snap.finished_at if snap else None,
+                          inventory_sha256=digest, inventory_files=files, submissions=submitted,
+                          vps_register_rows=register_rows, backup_events=backup_rows),
+        inventory=inventory, wan=wan, lans=lans, pusat_data=pusat,
+        config_security=NotCollected(reason="no configuration backup or compliance run is stored yet "
+                                            "(the config-backup and compliance playbooks are not built)"),
+        service_desk=NotCollected(reason="no Service Desk ticket is stored yet (tickets are not built)"),
+        findings=[])
+    report.findings = findings_of(report)
+    report.id = audit_reports.save(store, report)
+    return AuditBuild(report, graph, check)
+

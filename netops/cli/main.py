@@ -21,6 +21,8 @@ COMMAND_MODULES = {
     "diagram": "diagram",
     "vps": "vps",
     "audit": "audit",
+    "play": "play",
+    "config": "config",
 }
 
 

@@ -39,6 +39,28 @@ def _ssh_timeouts(seconds: int) -> dict[str, int]:
     return {"conn_timeout": seconds, "banner_timeout": seconds, "auth_timeout": seconds}
 
 
+def prepare_napalm(nr: Nornir, timeout: float) -> None:
+    """Every host's NAPALM connection options: the driver for its platform, and patience of `timeout` s."""
+    seconds = int(max(1, timeout))
+    for host in nr.inventory.hosts.values():
+        inherited = host.get_connection_parameters(CONNECTION)
+        driver = DRIVER_FOR_PLATFORM.get(inherited.platform or "", inherited.platform)
+        optional = (inherited.extras or {}).get("optional_args", {})
+        override_connection(
+            host,
+            CONNECTION,
+            platform=driver,
+            extras={
+                "timeout": seconds,
+                "optional_args": {
+                    **({"port": OWN_PORT[driver]} if driver in OWN_PORT else {}),
+                    **optional,
+                    **_ssh_timeouts(seconds),
+                },
+            },
+        )
+
+
 class NapalmCollector:
     name = "napalm"
 
@@ -46,24 +68,7 @@ class NapalmCollector:
         self.getters = getters
 
     def collect(self, nr: Nornir, options: CollectOptions, on_result: OnResult) -> dict[str, CollectResult]:
-        seconds = int(max(1, options.timeout))
-        for host in nr.inventory.hosts.values():
-            inherited = host.get_connection_parameters(CONNECTION)
-            driver = DRIVER_FOR_PLATFORM.get(inherited.platform or "", inherited.platform)
-            optional = (inherited.extras or {}).get("optional_args", {})
-            override_connection(
-                host,
-                CONNECTION,
-                platform=driver,
-                extras={
-                    "timeout": seconds,
-                    "optional_args": {
-                        **({"port": OWN_PORT[driver]} if driver in OWN_PORT else {}),
-                        **optional,
-                        **_ssh_timeouts(seconds),
-                    },
-                },
-            )
+        prepare_napalm(nr, options.timeout)
         runner = nr.with_runner(ThreadedRunner(num_workers=max(1, min(options.concurrency, 100))))
         try:
             results = runner.run(task=_observe, getters=self.getters, on_result=on_result, on_failed=True)

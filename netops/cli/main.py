@@ -21,6 +21,7 @@ COMMAND_MODULES = {
     "diagram": "diagram",
     "vps": "vps",
     "audit": "audit",
+    "diagnose": "diagnose",
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import ipaddress
+import re
 import time
 
 import networkx as nx
@@ -35,9 +36,13 @@ _TO_WHATIF = {"fibre": "link", "duct": "duct", "device-down": "node", "routing":
 
 
 def resolve_target(config: Config, inv: Inventory, target: str, store: Store) -> tuple[str | None, list[str]]:
-    """(PD code, devices) for a PD code, a device name, an IP address or a VPS name; else NotFoundError
-    naming the closest names."""
+    """(PD code, devices) for a PD code, a device name, an IP address, a VPS name or a ticket (`T-12`);
+    else NotFoundError naming the closest names."""
     upper = target.upper()
+    ticket = re.fullmatch(r"T-?(\d+)", upper)
+    if ticket:
+        from netops.store.tickets import get_ticket
+        return resolve_target(config, inv, get_ticket(store, int(ticket.group(1))).pd, store)
     if upper in inv.pds:
         return upper, sorted(d for d, dev in inv.devices.items() if dev.pd == upper and dev.role.value == "pd-edge")
     if target in inv.devices:

@@ -22,6 +22,7 @@ COMMAND_MODULES = {
     "vps": "vps",
     "audit": "audit",
     "diagnose": "diagnose",
+    "ticket": "ticket",
 }
 
 

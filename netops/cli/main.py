@@ -23,6 +23,8 @@ COMMAND_MODULES = {
     "audit": "audit",
     "play": "play",
     "config": "config",
+    "diagnose": "diagnose",
+    "ticket": "ticket",
 }
 
 

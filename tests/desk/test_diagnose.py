@@ -1,0 +1,84 @@
+"""`diagnose` wiring on the sample city: symptoms made into a snapshot as a sweep would store it
+(the fault simulator of test_rootcause), then the verdict, blast radius, place and Tier-1 message."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from click.testing import CliRunner
+
+from netops.analysis.graph import declared_graph
+from netops.analysis.rootcause import Cause
+from netops.analysis.whatif import Failure, what_if
+from netops.app.diagnose import diagnose
+from netops.cli.main import cli
+from netops.config import load_config
+from netops.models.observation import DeviceFailure, DeviceObservation, FailureReason, Snapshot
+from netops.sources.inventory import load_inventory
+from netops.store.db import Store
+from tests.conftest import REPO
+from tests.desk.test_rootcause import simulate
+
+
+@pytest.fixture(scope="module")
+def city():  # type: ignore[no-untyped-def]
+    return load_inventory(REPO / "inventory", REPO / "topology")
+
+
+def snapshot_of(city, faults: list[Cause]) -> Snapshot:  # type: ignore[no-untyped-def]
+    g = declared_graph(city)
+    s = simulate(g, faults)
+    now = dt.datetime.now(dt.timezone.utc)
+    observations = {}
+    for device in s.answered:
+        ports = {}
+        for (cable, end), state in s.ports.items():
+            if end == device:
+                link = city.links[cable]
+                port = link.a.interface if link.a.device == device else link.b.interface
+                ports[port] = {"is_up": state == "up", "is_enabled": True}
+        observations[device] = DeviceObservation(host=device, via="snmp", interfaces=ports)
+    failures = {d: DeviceFailure(host=d, via="snmp", reason=FailureReason.timeout, message="t") for d in s.silent}
+    return Snapshot(id=1, started_at=now, finished_at=now, actor="t", request={}, observations=observations,
+                    failures=failures)
+
+
+def test_a_cut_duct_is_named_with_its_place_and_who_is_hit(city, scratch_store):  # type: ignore[no-untyped-def]
+    g = declared_graph(city)
+    duct = next(d.duct for d in __import__("netops.analysis.redundancy", fromlist=["x"]).check_topology(g).duct_spofs
+                if len(d.pds) >= 2)
+    pd = what_if(g, [Failure("duct", duct)]).isolated_pds[0]
+    result = diagnose(load_config(REPO / "netops.yaml"), city, Store(scratch_store), pd,
+                      snapshot=snapshot_of(city, [Cause("duct", duct)]))
+    assert result.cause == f"duct:{duct}" and result.verdict == "outage" and result.confidence == "high"
+    assert result.pds_cut_off == what_if(g, [Failure("duct", duct)]).isolated_pds
+    assert {d["id"] for p in result.place for d in p.ducts} >= {duct}
+    assert city.ducts[duct].route in " ".join(d["route"] for p in result.place for d in p.ducts)
+    assert all(p.ends[0]["site"] and p.ends[0]["address"] for p in result.place)
+    assert "Tingkat 2" in result.message_tier1 and pd in result.message_tier1
+    assert any("reports its port down" in line for line in result.evidence)
+
+
+def test_one_leg_of_a_dual_homed_pd_is_degraded_not_down(city, scratch_store):  # type: ignore[no-untyped-def]
+    from netops.analysis.redundancy import check_topology
+    g = declared_graph(city)
+    check = check_topology(g)
+    pd = next(code for code, r in sorted(check.pds.items()) if r.verdict.value == "diverse")
+    from netops.analysis.paths import pd_routes
+    cable = pd_routes(g, pd)[0].cables[-1]
+    result = diagnose(load_config(REPO / "netops.yaml"), city, Store(scratch_store), pd,
+                      snapshot=snapshot_of(city, [Cause("fibre", cable)]))
+    assert result.verdict == "degraded" and pd not in result.pds_cut_off
+    assert result.still_reachable_via and cable not in result.still_reachable_via
+    assert "jalur cadangan" in result.message_tier1
+
+
+def test_healthy_network_says_so_with_the_path(city, scratch_store):  # type: ignore[no-untyped-def]
+    result = diagnose(load_config(REPO / "netops.yaml"), city, Store(scratch_store), "DINSOS",
+                      snapshot=snapshot_of(city, []))
+    assert result.verdict == "healthy" and result.cause is None and result.still_reachable_via
+
+
+def test_unknown_target_names_the_closest(scratch_store):  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(cli, ["diagnose", "DISDUKCAPI"])
+    assert result.exit_code == 2 and "DISDUKCAPIL" in result.output and "Traceback" not in result.output

@@ -83,9 +83,21 @@ def findings_of(report: AuditReport) -> list[Finding]:
         if fullest[0] > FULL_HOST:
             add(Severity.medium, "Art. 15(9)", "full", f"vps capacity: {host['host']} {fullest[1]} "
                 f"{fullest[0]:.0%}", host=host["host"], pct=f"{fullest[0]:.0%}")
-    if not report.config_security.collected:
-        add(Severity.medium, "Art. 13(2), 26", "noconfig", report.config_security.reason)
-    if not report.service_desk.collected:
-        add(Severity.low, "Art. 40(7)-(11)", "nodesk", report.service_desk.reason)
+    cfg, desk = report.config_security, report.service_desk
+    if not cfg.collected:
+        add(Severity.medium, "Art. 13(2), 26", "noconfig", cfg.reason)
+    else:
+        if cfg.never_backed_up:
+            add(Severity.medium, "Art. 26", "nobackupcfg", f"git {(cfg.commit or '-')[:12]}: {_names(cfg.never_backed_up)}",
+                n=len(cfg.never_backed_up))
+        if cfg.compliance_failures:
+            devices = sorted({f["device"] for f in cfg.compliance_failures})
+            add(Severity.high, "Art. 13(2), 26", "compliance", f"play run #{cfg.compliance_run}: " + _names(
+                [f"{f['device']}: {f['rule']}" for f in cfg.compliance_failures], 5), n=len(devices))
+    if not desk.collected:
+        add(Severity.low, "Art. 40(7)-(11)", "nodesk", desk.reason)
+    elif desk.breaches:
+        add(Severity.medium, "Art. 40(9)", "sla", f"tickets {desk.ticket_range}: {desk.breaches} breach(es)",
+            n=desk.breaches)
     order = {Severity.high: 0, Severity.medium: 1, Severity.low: 2}
     return sorted(out, key=lambda f: order[f.severity])

@@ -21,6 +21,7 @@ from netops.app.vps import vps_service
 from netops.config import Config
 from netops.models.audit import (
     AuditReport,
+    ConfigSection,
     DuctRisk,
     Evidence,
     Fix,
@@ -28,12 +29,13 @@ from netops.models.audit import (
     LanRow,
     LanSection,
     Mismatch,
-    NotCollected,
     PdRedundancy,
     PusatDataSection,
+    ServiceDeskSection,
     WanSection,
 )
 from netops.models.names import short_host
+from netops.models.ticket import Ticket
 from netops.models.observation import Snapshot
 from netops.provision.backups import backup_report
 from netops.provision.usage import host_usage
@@ -136,6 +138,48 @@ def _pusat_data_section(config: Config, inv: Inventory, store: Store) -> tuple[P
     return section, len(service.list()), len(backups)
 
 
+def _config_section(config: Config, inv: Inventory, store: Store) -> ConfigSection:
+    """The backup repository's newest commit, routers never backed up, the latest compliance run's failures."""
+    from netops.configs.gitstore import head
+    from netops.models.inventory import ROUTER_ROLES
+    from netops.store.runs import list_runs, load_run
+    revision, devices = head(config.root / "var" / "configs")
+    compliance = next((load_run(store, int(r["id"])) for r in list_runs(store, limit=200) if not r["check_only"]
+                       and any(x.type == "assert" for x in load_run(store, int(r["id"])).results)), None)
+    if revision is None and compliance is None:
+        return ConfigSection(collected=False, reason="no configuration backup and no compliance run stored yet "
+                                                     "(run `netops play playbooks/config-backup.yaml` and "
+                                                     "`netops play playbooks/compliance.yaml`)")
+    routers = sorted(n for n, d in inv.devices.items() if d.role in ROUTER_ROLES)
+    failures = [{"device": r.host, "rule": str(item.get("rule")), "evidence": str(item.get("evidence"))}
+                for r in (compliance.results if compliance else []) if r.type == "assert" and r.status == "failed"
+                for item in (r.data or []) if isinstance(item, dict) and not item.get("passed")]
+    return ConfigSection(collected=True, commit=revision.commit if revision else None,
+                         commit_at=revision.at if revision else None, backed_up=len(set(devices) & set(routers)),
+                         never_backed_up=sorted(set(routers) - set(devices)),
+                         compliance_run=compliance.id if compliance else None, compliance_failures=failures)
+
+
+def _service_desk_section(store: Store) -> ServiceDeskSection:
+    """Tickets and incidents since the first ticket, per PD (the same figures as `ticket report`)."""
+    from netops.store.tickets import list_incidents, list_tickets
+    tickets = list_tickets(store)
+    if not tickets:
+        return ServiceDeskSection(collected=False, reason="no Service Desk ticket is stored yet")
+    by_pd: dict[str, list[Ticket]] = {}
+    for t in tickets:
+        by_pd.setdefault(t.pd, []).append(t)
+    rows: list[dict[str, object]] = []
+    for pd, mine in sorted(by_pd.items()):
+        hours = [(t.resolved_at - t.opened_at).total_seconds() / 3600 for t in mine if t.resolved_at]
+        rows.append({"pd": pd, "opened": len(mine), "resolved": len(hours),
+                     "mean_hours_to_resolve": round(sum(hours) / len(hours), 2) if hours else None,
+                     "breaches": sum(len(t.breaches) for t in mine)})
+    return ServiceDeskSection(collected=True, tickets=len(tickets), open=sum(t.status.value != "resolved" for t in tickets),
+                              incidents=len(list_incidents(store)), breaches=sum(len(t.breaches) for t in tickets),
+                              per_pd=rows, ticket_range=f"#{tickets[0].id}-#{tickets[-1].id}")
+
+
 @dataclass
 class AuditBuild:
     """The stored report and what its pictures are drawn from (the declared graph and its check)."""
@@ -158,15 +202,15 @@ def build_audit(config: Config, inv: Inventory, store: Store, lang: str = "id", 
     inventory = _inventory_section(inv, snap)
     graph = declared_graph(inv)
     wan, check = _wan_section(config, inv, config.audit.fibre_cost_idr_per_m, previous, graph)
+    config_section, desk = _config_section(config, inv, store), _service_desk_section(store)
     report = AuditReport(
         generated_at=now, actor=current_actor(), lang=lang, since=since,
         evidence=Evidence(snapshot_id=snap.id if snap else None, snapshot_at=snap.finished_at if snap else None,
                           inventory_sha256=digest, inventory_files=files, submissions=submitted,
-                          vps_register_rows=register_rows, backup_events=backup_rows),
+                          vps_register_rows=register_rows, backup_events=backup_rows,
+                          config_backup_commit=config_section.commit, ticket_range=desk.ticket_range),
         inventory=inventory, wan=wan, lans=lans, pusat_data=pusat,
-        config_security=NotCollected(reason="no configuration backup or compliance run is stored yet "
-                                            "(the config-backup and compliance playbooks are not built)"),
-        service_desk=NotCollected(reason="no Service Desk ticket is stored yet (tickets are not built)"),
+        config_security=config_section, service_desk=desk,
         findings=[])
     report.findings = findings_of(report)
     report.id = audit_reports.save(store, report)

@@ -142,3 +142,16 @@ def diff(root: Path, host: str, rev_a: str | None = None, rev_b: str | None = No
     new = _file_at(repo, b.encode(), host) or "" if b else ""
     return "".join(difflib.unified_diff(old.splitlines(True), new.splitlines(True),
                                         f"{host}@{(a or 'empty')[:8]}", f"{host}@{(b or '')[:8]}"))
+
+
+def head(root: Path) -> tuple[Revision | None, list[str]]:
+    """The newest backup commit and the devices whose configs it holds; (None, []) with no repository."""
+    if not (root / ".git").is_dir():
+        return None, []
+    repo = _open(root)
+    if b"refs/heads/main" not in repo.refs:
+        return None, []
+    commit = repo[repo.refs[b"refs/heads/main"]]
+    devices = sorted(name.decode().removesuffix(".cfg") for name, _, _ in repo[commit.tree].iteritems())
+    at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(commit.commit_time))
+    return Revision(commit.id.decode(), at, commit.message.decode().splitlines()[0]), devices

@@ -109,9 +109,29 @@ class PusatDataSection(BaseModel):
     pds_without_backup: list[str]             # PDs with VPS and no successful backup at all
 
 
-class NotCollected(BaseModel):
-    collected: bool = False
-    reason: str
+class ConfigSection(BaseModel):
+    """Configuration backups (git) and the latest compliance run; `collected=False` with the reason when
+    neither exists yet."""
+
+    collected: bool
+    reason: str = ""
+    commit: str | None = None
+    commit_at: str | None = None
+    backed_up: int = 0
+    never_backed_up: list[str] = Field(default_factory=list)
+    compliance_run: int | None = None
+    compliance_failures: list[dict[str, str]] = Field(default_factory=list)   # device, rule, evidence
+
+
+class ServiceDeskSection(BaseModel):
+    collected: bool
+    reason: str = ""
+    tickets: int = 0
+    open: int = 0
+    incidents: int = 0
+    breaches: int = 0
+    per_pd: list[dict[str, object]] = Field(default_factory=list)   # pd, opened, resolved, mean hours, breaches
+    ticket_range: str | None = None
 
 
 class Severity(str, Enum):
@@ -141,6 +161,6 @@ class AuditReport(BaseModel):
     wan: WanSection
     lans: LanSection
     pusat_data: PusatDataSection
-    config_security: NotCollected
-    service_desk: NotCollected
+    config_security: ConfigSection
+    service_desk: ServiceDeskSection
     findings: list[Finding]

@@ -133,3 +133,44 @@ def test_inventory_section_reads_the_sweep():
     assert section.undeclared_neighbours == [{"device": name, "port": "Gi0/9", "neighbour": "rogue-switch.example"}]
     assert [(m.device, m.field, m.declared) for m in section.mismatches] == [(name, "model", device.model)]
     assert len(section.not_swept) == section.declared - 2
+
+
+def test_config_backups_compliance_and_tickets_are_used_when_present(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                     scratch_store: str):
+    """Sections 6 and 7 use the backup repository, the latest compliance run and the tickets, with the
+    same figures as `netops config history` / `play history` / `ticket report`."""
+    from netops.configs.gitstore import commit_configs
+    from netops.models.playbook_run import PlaybookRun, TaskResult
+    from netops.models.ticket import Priority
+    from netops.store import tickets
+    from netops.store.db import Store
+    from netops.store.runs import save_run
+    root = make_project(tmp_path / "project")
+    monkeypatch.setenv("NETOPS_CONFIG", str(root / "netops.yaml"))
+    store = Store(scratch_store)
+    commit, _ = commit_configs(root / "var" / "configs", {"core-01": "hostname core-01\n"}, "netops backup")
+    now = dt.datetime.now(dt.timezone.utc)
+    save_run(store, PlaybookRun(playbook="compliance", path="p", sha256="0" * 64, actor="t", started_at=now,
+                                finished_at=now, check=False, hosts=["core-01", "edge-bapenda-01"], results=[
+                                    TaskResult(task="baseline", type="assert", host="edge-bapenda-01", status="failed",
+                                               message="x", data=[{"rule": "no default SNMP community", "passed": False,
+                                                                   "evidence": "line 'snmp-server community public RO'"}]),
+                                    TaskResult(task="baseline", type="assert", host="core-01", status="ok", data=[])]))
+    first = tickets.open_ticket(store, "BAPENDA", "down", "tier1", Priority.p1)
+    tickets.escalate(store, first.id, {"verdict": "outage", "cause": "duct:DCT-EP-01"})
+    tickets.resolve(store, first.id, "fixed")
+    tickets.open_ticket(store, "DISKOMINFO", "slow", "tier1", Priority.p3)
+    report = audit(tmp_path / "out", "--format", "html")
+    cfg, desk = report["config_security"], report["service_desk"]
+    assert cfg["collected"] and cfg["commit"] == commit and report["evidence"]["config_backup_commit"] == commit
+    assert cfg["never_backed_up"] == ["edge-bapenda-01", "edge-diskominfo-01"] and cfg["backed_up"] == 1
+    assert cfg["compliance_failures"] == [{"device": "edge-bapenda-01", "rule": "no default SNMP community",
+                                           "evidence": "line 'snmp-server community public RO'"}]
+    _, month = run("ticket", "report", "--month", now.strftime("%Y-%m"), "--json")
+    assert desk["collected"] and desk["tickets"] == 2 and desk["open"] == 1 and desk["incidents"] == 1
+    assert sorted((r["pd"], r["opened"], r["resolved"]) for r in desk["per_pd"]) == \
+        sorted((r["pd"], r["opened"], r["resolved"]) for r in json.loads(month))
+    keys = {f["key"] for f in report["findings"]}
+    assert {"compliance", "nobackupcfg"} <= keys and not {"noconfig", "nodesk"} & keys
+    html = (tmp_path / "out" / f"audit-{report['id']}.html").read_text()
+    assert "snmp-server community public RO" in html and commit in html

@@ -140,7 +140,8 @@ def project(tmp_path: Path, snmpsim: int, monkeypatch: pytest.MonkeyPatch) -> Pa
 
 
 def sweep_json(*args: str) -> tuple[int, dict]:
-    result = CliRunner().invoke(cli, ["sweep", "--json", "--timeout", "1", "--retries", "0", *args])
+    # snmpsim is Python: under a loaded machine a 1 s window with no retry loses live devices
+    result = CliRunner().invoke(cli, ["sweep", "--json", "--timeout", "2", "--retries", "1", *args])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result.exit_code, json.loads(result.stdout)
 

@@ -32,8 +32,8 @@ def _submit_samples(store: Store) -> None:
                     received_at=_received(path))
 
 
-def test_same_bytes_are_stored_once_and_never_overwritten(scratch_store: str) -> None:
-    store = Store(scratch_store)
+def test_same_bytes_are_stored_once_and_never_overwritten(store_url: str) -> None:
+    store = Store(store_url)
     path = SAMPLES / PD / "2025-03-10-lan-disdukcapil.yaml"
     _submit_samples(store)
     read = read_diagram_file(path)
@@ -47,8 +47,8 @@ def test_same_bytes_are_stored_once_and_never_overwritten(scratch_store: str) ->
     assert subs.stored_file(store, again.sha256) == path.read_bytes()
 
 
-def test_status_as_of_a_date_flags_overdue_pds(scratch_store: str) -> None:
-    store = Store(scratch_store)
+def test_status_as_of_a_date_flags_overdue_pds(store_url: str) -> None:
+    store = Store(store_url)
     _submit_samples(store)
     pds = {code: pd.name for code, pd in sample_inventory().pds.items()}
     rows = {r.pd: r for r in subs.compliance(pds, subs.submissions(store), dt.date(2025, 9, 1), 2025)}
@@ -64,8 +64,8 @@ def test_status_as_of_a_date_flags_overdue_pds(scratch_store: str) -> None:
     assert all(r.overdue for r in before_any.values())
 
 
-def test_cli_submit_history_and_status(scratch_store: str) -> None:
-    store = Store(scratch_store)
+def test_cli_submit_history_and_status(store_url: str) -> None:
+    store = Store(store_url)
     snapshot_id = save_snapshot(store, observe(sample_inventory(), PD))
     runner = CliRunner()
     old = SAMPLES / PD / "2024-02-12-lan-disdukcapil.csv"
@@ -88,9 +88,9 @@ def test_cli_submit_history_and_status(scratch_store: str) -> None:
     assert by_pd["DPMPTSP"]["overdue"] and len(by_pd) == len(sample_inventory().pds)
 
 
-def test_submit_refuses_a_bad_file_and_stores_nothing(scratch_store: str, tmp_path: Path) -> None:
+def test_submit_refuses_a_bad_file_and_stores_nothing(store_url: str, tmp_path: Path) -> None:
     bad = tmp_path / "lan.drawio"
     bad.write_text("<mxfile><diagram>")
     result = CliRunner().invoke(cli, ["diagram", "submit", str(bad), "--pd", PD])
     assert result.exit_code == 2 and "not well-formed" in result.stderr
-    assert subs.submissions(Store(scratch_store)) == []
+    assert subs.submissions(Store(store_url)) == []

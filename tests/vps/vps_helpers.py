@@ -1,8 +1,7 @@
-"""Helpers for the VPS tests: a scratch project, a controllable clock, a dump of the store."""
+"""Helpers for the VPS tests: a scratch project, a controllable clock, the 50-process race worker."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import sys
 import time
 from dataclasses import dataclass
@@ -45,12 +44,6 @@ def vps_project(dest: Path, pusat_data: str = "pusat_data.yaml") -> Path:
 def make_service(project: Path, store_url: str, backend: Backend, clock: FakeClock | None = None) -> VpsService:
     inv = load_inventory(project / "inventory", project / "topology")
     return VpsService(Store(store_url), inv.pusat_data, inv.pds.keys(), backend, clock=clock or FakeClock())
-
-
-def dump(store_url: str) -> list[str]:
-    """Every row of every table: compare before and after to prove nothing was written."""
-    with sqlite3.connect(store_url.removeprefix("sqlite:///")) as conn:
-        return list(conn.iterdump())
 
 
 # -- the concurrency test's worker: one separate process per create ---------------------------

@@ -145,13 +145,14 @@ class Store:
                 time.sleep(random.uniform(0, min(0.2, 0.005 * 2 ** attempt)))
         raise AssertionError("unreachable")
 
-    def migrate(self) -> list[str]:
-        """Apply pending migrations; returns the names applied.
+    def migrate(self, up_to: int | None = None) -> list[str]:
+        """Apply pending migrations (all, or those numbered up to `up_to`); returns the names applied.
 
         On PostgreSQL migrations run READ COMMITTED under an advisory lock: fifty processes
         starting at once on an empty database migrate it once, the others then see it done.
         """
-        if self.schema_version() == latest_version():
+        target = latest_version() if up_to is None else up_to
+        if self.schema_version() >= target:
             return []
         applied: list[str] = []
         engine = self.engine
@@ -163,7 +164,7 @@ class Store:
             conn.execute(text("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL)"))
             done = {row[0] for row in conn.execute(text("SELECT version FROM schema_version"))}
             for version, name, module in available_migrations():
-                if version in done:
+                if version in done or version > target:
                     continue
                 module.upgrade(conn)
                 conn.execute(text("INSERT INTO schema_version (version, name) VALUES (:v, :n)"), {"v": version, "n": name})

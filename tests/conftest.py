@@ -65,6 +65,18 @@ def store_url(request: pytest.FixtureRequest, scratch_store: str, monkeypatch: p
 
 
 @pytest.fixture
+def other_store_url(store_url: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A second empty store on the same backend as `store_url` (restore into it, compare with it)."""
+    if store_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'other.sqlite'}"
+        return
+    cluster: PgCluster = request.getfixturevalue("pg_cluster")
+    database = cluster.create_database()
+    yield cluster.url(database)
+    cluster.release_database(database)
+
+
+@pytest.fixture
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real device data not present at {SHARED_DATA} (../shared/data beside the repo)")

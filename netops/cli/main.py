@@ -20,6 +20,7 @@ COMMAND_MODULES = {
     "topology": "topology",
     "diagram": "diagram",
     "vps": "vps",
+    "store": "store",
 }
 
 

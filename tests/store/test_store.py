@@ -2,8 +2,6 @@
 leaves nothing behind: on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,21 +32,9 @@ def test_migrations_apply_once_in_order(store_url: str) -> None:
         assert [r[0] for r in conn.execute(text("SELECT version FROM schema_version ORDER BY version"))] == VERSIONS
 
 
-@pytest.fixture
-def fresh_url(store_url: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A second empty store on the same backend as `store_url`."""
-    if store_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'fresh.sqlite'}"
-        return
-    cluster = request.getfixturevalue("pg_cluster")
-    database = cluster.create_database()
-    yield cluster.url(database)
-    cluster.release_database(database)
-
-
 @pytest.mark.parametrize("start", VERSIONS[:-1])
 def test_migrating_from_each_earlier_version_gives_the_schema_of_a_fresh_store(
-        store_url: str, fresh_url: str, start: int) -> None:
+        store_url: str, other_store_url: str, start: int) -> None:
     old = Store(store_url, migrate=False)
     assert old.schema_version() == 0
     old.migrate(up_to=start)
@@ -56,7 +42,7 @@ def test_migrating_from_each_earlier_version_gives_the_schema_of_a_fresh_store(
     with old.transaction() as conn:
         record(conn, "test", f"written at version {start}")
     assert old.migrate() == [name for v, name, _ in available_migrations() if v > start]
-    assert schema(old.engine) == schema(Store(fresh_url).engine)
+    assert schema(old.engine) == schema(Store(other_store_url).engine)
     with old.transaction() as conn:
         assert [r[0] for r in conn.execute(text("SELECT subject FROM audit_log"))] == [f"written at version {start}"]
 

@@ -24,14 +24,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from vps_helpers import ROUND, make_service, race, vps_project
+from vps_helpers import EXPECTED, ROUND, make_service, race, vps_project
 
 from netops.models.vps import Resources
 from netops.provision.backends.dryrun import DryRunBackend
 
 ROUNDS = {"sqlite": 20, "postgresql": 5}
 PROCS = len(ROUND)
-EXPECTED = Counter({"ok": 24, "quota": 10, "capacity": 16})
 
 
 @pytest.fixture(scope="module")

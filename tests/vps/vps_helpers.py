@@ -8,6 +8,7 @@ import shutil
 import multiprocessing
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -54,6 +55,7 @@ def make_service(project: Path, store_url: str, backend: Backend, clock: FakeClo
 SMALL = {"pd": "DISKOMINFO", "purpose": "web", "vcpu": 1, "memory_mib": 256, "disk_gib": 5}
 LARGE = {"pd": "BAPENDA", "purpose": "db", "vcpu": 1, "memory_mib": 8192, "disk_gib": 5}
 ROUND = [SMALL] * 30 + [LARGE] * 20
+EXPECTED = Counter({"ok": 24, "quota": 10, "capacity": 16})  # the one right answer for ROUND (see the fixture)
 
 
 def create_in_process(pusat: PusatData, pds: list[str], store_url: str, plans: str, index: int, barrier: object,

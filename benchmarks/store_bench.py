@@ -23,9 +23,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "tests" / "vps"), str(REPO / "tests"), str(REPO)]
 
-from vps_helpers import EXPECTED, ROUND, race, vps_project  # noqa: E402
+from vps_helpers import EXPECTED, ROUND, race, vps_project
 
-from netops.store.pg_cluster import PgCluster  # noqa: E402
+from netops.store.pg_cluster import PgCluster
 
 
 def rounds(backend: str, count: int, cluster: PgCluster | None) -> list[tuple[float, float, int]]:

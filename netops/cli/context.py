@@ -6,9 +6,9 @@ from functools import cached_property
 
 import click
 
+from netops.app.store_admin import configured_store_url, open_store
 from netops.config import Config, load_config
 from netops.sources.inventory import Inventory, load_inventory
-from netops.app.store_admin import configured_store_url, open_store
 from netops.store.db import Store
 
 

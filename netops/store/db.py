@@ -189,7 +189,7 @@ class Store:
 def available_migrations() -> list[tuple[int, str, ModuleType]]:
     found = []
     for info in pkgutil.iter_modules(migrations_pkg.__path__):
-        head, _, rest = info.name.partition("_")
+        head = info.name.partition("_")[0]
         if head.isdigit():
             found.append((int(head), info.name, importlib.import_module(f"{migrations_pkg.__name__}.{info.name}")))
     return sorted(found, key=lambda item: item[0])

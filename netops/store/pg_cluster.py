@@ -65,7 +65,7 @@ class PgCluster:
 
     # -- life cycle ---------------------------------------------------------------------------------
     @classmethod
-    def start(cls, max_connections: int = 200) -> "PgCluster":
+    def start(cls, max_connections: int = 200) -> PgCluster:
         initdb, pg_ctl = find_pg_binary("initdb"), find_pg_binary("pg_ctl")
         if not initdb or not pg_ctl:
             raise PgUnavailable("PostgreSQL server binaries (initdb, pg_ctl) not found: "

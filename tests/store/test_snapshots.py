@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -24,7 +24,7 @@ from netops.store import snapshots as snapshots_module
 from netops.store.db import Store
 from netops.store.snapshots import latest_snapshot, list_snapshots, load_snapshot, save_snapshot
 
-T0 = datetime(2025, 1, 6, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 1, 6, 8, 0, tzinfo=UTC)
 
 
 def sample(minute: int = 0) -> Snapshot:

@@ -51,10 +51,9 @@ def test_failed_transaction_leaves_previous_state(store_url: str) -> None:
     store = Store(store_url)
     with store.transaction() as conn:
         record(conn, "test", "first")
-    with pytest.raises(RuntimeError):
-        with store.transaction() as conn:
-            record(conn, "test", "second")
-            raise RuntimeError("process died mid-write")
+    with pytest.raises(RuntimeError), store.transaction() as conn:
+        record(conn, "test", "second")
+        raise RuntimeError("process died mid-write")
     with store.transaction() as conn:
         subjects = [r[0] for r in conn.execute(text("SELECT subject FROM audit_log"))]
     assert subjects == ["first"]
@@ -62,6 +61,5 @@ def test_failed_transaction_leaves_previous_state(store_url: str) -> None:
 
 def test_database_errors_become_store_errors(store_url: str) -> None:
     store = Store(store_url)
-    with pytest.raises(StoreError, match="no such table|does not exist"):
-        with store.transaction() as conn:
-            conn.execute(text("SELECT * FROM not_there"))
+    with pytest.raises(StoreError, match="no such table|does not exist"), store.transaction() as conn:
+        conn.execute(text("SELECT * FROM not_there"))

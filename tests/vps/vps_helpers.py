@@ -4,8 +4,8 @@
 """
 from __future__ import annotations
 
-import shutil
 import multiprocessing
+import shutil
 import sys
 import time
 from collections import Counter

@@ -2,7 +2,7 @@
 
 `store_url` runs a store-facing test twice: on SQLite (the scratch file) and on a database
 of one throwaway PostgreSQL cluster started for the session (netops.store.pg_cluster).
-Such tests carry the `postgresql` marker on their PostgreSQL run (`-m postgresql` selects them).
+Those runs, and tests that use the cluster directly, carry the `postgresql` marker (`-m postgresql`).
 """
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ pytest_plugins = ["netops.lab.pytest_plugin"]
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         callspec = getattr(item, "callspec", None)
-        if callspec is not None and callspec.params.get("store_url") == "postgresql":
+        on_postgresql = callspec is not None and callspec.params.get("store_url") == "postgresql"
+        if on_postgresql or "pg_cluster" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.postgresql)
 
 

@@ -78,6 +78,14 @@ def open_store(url: str, migrate: bool = True) -> Store:
     return Store(url, migrate=migrate)
 
 
+def open_existing(url: str) -> Store:
+    """A store to read as it is (no migration); a SQLite file that is not there is an error, not a new store."""
+    parsed = parse_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and not Path(parsed.database).exists():
+        raise StoreError(f"no SQLite store at {parsed.database}")
+    return Store(url, migrate=False)
+
+
 def migrate(url: str) -> MigrateResult:
     store = open_store(url, migrate=False)
     applied = store.migrate()
@@ -95,11 +103,11 @@ def _check(store: Store) -> CheckResult:
 
 def check(url: str) -> CheckResult:
     """Read-only: an old schema is reported, not migrated."""
-    return _check(open_store(url, migrate=False))
+    return _check(open_existing(url))
 
 
 def backup(url: str, out: Path) -> BackupResult:
-    store = open_store(url, migrate=False)
+    store = open_existing(url)
     if store.schema_version() == 0:
         raise StoreError(f"store {store.safe_url} is empty (never migrated): nothing to back up")
     rows = row_counts(store)
@@ -125,7 +133,7 @@ def restore(url: str, archive: Path, replace: bool = False) -> RestoreResult:
 
 def copy(from_url: str, to_url: str) -> CopyResult:
     """Every row of one store into another, empty one (migrated here); the target is then checked."""
-    source = open_store(from_url, migrate=False)
+    source = open_existing(from_url)
     if source.schema_version() != latest_version():
         raise StoreError(f"store {source.safe_url} is at schema version {source.schema_version()}, not "
                          f"{latest_version()}: run `netops store migrate` on it first")

@@ -29,7 +29,7 @@ BATCH = 1000
 def row_counts(store: Store) -> dict[str, int]:
     """Rows per table (schema_version left out): an empty dict or all zeros is an empty store."""
     meta = MetaData()
-    with store.engine.connect() as conn:
+    with store.reading() as conn:
         meta.reflect(conn)
         return {t.name: int(conn.execute(text(f"SELECT COUNT(*) FROM {t.name}")).scalar_one())
                 for t in sorted(meta.sorted_tables, key=lambda t: t.name) if t.name != "schema_version"}

@@ -13,11 +13,14 @@ read; nothing is repaired here. What each backend can get wrong differs:
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Connection, MetaData, inspect, text
+from sqlalchemy.exc import SQLAlchemyError
 
+from netops.errors import StoreError
 from netops.store.db import Store, latest_version
 
 
@@ -112,8 +115,22 @@ def _postgresql_integrity(conn: Connection) -> list[CheckItem]:
 
 
 def check_store(store: Store) -> list[CheckItem]:
-    items = [_schema_version(store)]
-    with store.engine.connect() as conn:
-        items += [_tables(conn), _orphans(conn)]
-        items += _sqlite_integrity(conn) if store.backend == "sqlite" else _postgresql_integrity(conn)
+    """Every check, each on its own connection: a store too damaged for one still gets the others."""
+    integrity = _sqlite_integrity if store.backend == "sqlite" else _postgresql_integrity
+    steps: list[tuple[str, Callable[[Connection], list[CheckItem]]]] = [
+        ("integrity", integrity),
+        ("schema version", lambda _conn: [_schema_version(store)]),
+        ("tables and columns", lambda conn: [_tables(conn)]),
+        ("foreign keys", lambda conn: [_orphans(conn)]),
+    ]
+    if store.backend != "sqlite":  # a server out of reach is an error; a SQLite file that fails is damaged
+        with store.reading() as conn:
+            conn.execute(text("SELECT 1"))
+    items: list[CheckItem] = []
+    for name, step in steps:
+        try:
+            with store.reading() as conn:
+                items += step(conn)
+        except (StoreError, SQLAlchemyError) as exc:
+            items.append(CheckItem(name=name, ok=False, detail=str(exc)))
     return items

@@ -128,6 +128,15 @@ class Store:
         except SQLAlchemyError as exc:
             raise self.error(exc) from exc
 
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A plain connection for reads that take no lock (checks, counts, reflection)."""
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise self.error(exc) from exc
+
     def atomic(self, work: Callable[[Connection], T], attempts: int = 40) -> T:
         """Run `work` in one transaction, again from the start when a concurrent writer won.
 
@@ -173,13 +182,10 @@ class Store:
 
     def schema_version(self) -> int:
         """The newest migration applied; 0 for an empty database."""
-        try:
-            with self.engine.connect() as conn:
-                if not self.engine.dialect.has_table(conn, "schema_version"):
-                    return 0
-                return int(conn.execute(text("SELECT COALESCE(MAX(version), 0) FROM schema_version")).scalar_one())
-        except SQLAlchemyError as exc:
-            raise self.error(exc) from exc
+        with self.reading() as conn:
+            if not self.engine.dialect.has_table(conn, "schema_version"):
+                return 0
+            return int(conn.execute(text("SELECT COALESCE(MAX(version), 0) FROM schema_version")).scalar_one())
 
     def dispose(self) -> None:
         """Close pooled connections (a command that is done with the store, a test tearing down)."""

@@ -159,3 +159,23 @@ def test_copy_refuses_a_source_on_an_older_schema(tmp_path: Path) -> None:
 def test_an_unreachable_store_is_one_line(command: list[str], tmp_path: Path) -> None:
     result = run(*command, store=f"postgresql+psycopg://netops@/netops?host={tmp_path}")
     assert result.exit_code == 2 and "Traceback" not in result.output and result.output.count("\n") <= 2
+
+
+def test_check_reports_a_damaged_sqlite_file(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'damaged.sqlite'}"
+    fill_sample_store(url, tmp_path / "plans")
+    with closing(sqlite3.connect(tmp_path / "damaged.sqlite")) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # every page in the main file
+    with (tmp_path / "damaged.sqlite").open("r+b") as f:
+        for page in range(1, 40, 3):  # scribble over the headers of a dozen b-tree pages
+            f.seek(4096 * page + 8)
+            f.write(bytes(range(64)))
+    result = run("check", "--json", store=url)
+    report = as_json(result)
+    assert result.exit_code == 1 and not report["ok"]
+    assert any("malformed" in c["detail"] or not c["ok"] for c in report["checks"] if "integrity" in c["name"])
+
+
+def test_check_of_a_missing_sqlite_file_does_not_create_it(tmp_path: Path) -> None:
+    result = run("check", store=f"sqlite:///{tmp_path / 'none.sqlite'}")
+    assert result.exit_code == 2 and "no SQLite store at" in result.output and not (tmp_path / "none.sqlite").exists()

@@ -74,10 +74,6 @@ def configured_store_url(config: Config) -> str:
     return config.store_url
 
 
-def open_store(url: str, migrate: bool = True) -> Store:
-    return Store(url, migrate=migrate)
-
-
 def open_existing(url: str) -> Store:
     """A store to read as it is (no migration); a SQLite file that is not there is an error, not a new store."""
     parsed = parse_url(url)
@@ -87,7 +83,7 @@ def open_existing(url: str) -> Store:
 
 
 def migrate(url: str) -> MigrateResult:
-    store = open_store(url, migrate=False)
+    store = Store(url, migrate=False)
     applied = store.migrate()
     if applied:
         with store.transaction() as conn:
@@ -118,13 +114,13 @@ def backup(url: str, out: Path) -> BackupResult:
 
 def restore(url: str, archive: Path, replace: bool = False) -> RestoreResult:
     """Only into an empty store unless `replace`: a restore must not wipe a live register by a typo."""
-    store = open_store(url, migrate=False)
+    store = Store(url, migrate=False)
     held = {t: n for t, n in row_counts(store).items() if n}
     if held and not replace:
         raise StoreError(f"store {store.safe_url} holds data ({sum(held.values())} rows): "
                          "restore into an empty store, or pass --replace to overwrite it")
     restore_store(store, archive)
-    restored = open_store(url, migrate=False)
+    restored = Store(url, migrate=False)
     with restored.transaction() as conn:
         audit.record(conn, "store.restore", restored.safe_url, {"file": str(archive), "replaced": bool(held)})
     return RestoreResult(store=restored.safe_url, backend=restored.backend, file=archive,
@@ -137,7 +133,7 @@ def copy(from_url: str, to_url: str) -> CopyResult:
     if source.schema_version() != latest_version():
         raise StoreError(f"store {source.safe_url} is at schema version {source.schema_version()}, not "
                          f"{latest_version()}: run `netops store migrate` on it first")
-    target = open_store(to_url)
+    target = Store(to_url)
     if source.safe_url == target.safe_url:
         raise StoreError(f"{source.safe_url} is both source and target")
     if any(row_counts(target).values()):

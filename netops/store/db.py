@@ -51,13 +51,21 @@ def _begin_immediate(conn) -> None:  # type: ignore[no-untyped-def]
 
 
 def parse_url(url: str) -> URL:
-    """A SQLAlchemy URL, or a StoreError that never repeats the string (it may hold a password)."""
+    """A SQLAlchemy URL, or a StoreError that never repeats the string (it may hold a password).
+
+    A password given as `?password=` moves into the URL's password field, which is always masked.
+    """
     try:
-        return make_url(url)
+        parsed = make_url(url)
     except (ArgumentError, ValueError) as exc:
         scheme = url.partition("://")[0] if "://" in url else "?"
         raise StoreError(f"store URL is not a valid SQLAlchemy URL (scheme {scheme!r}); "
                          "expected e.g. sqlite:///var/netops.sqlite or postgresql+psycopg://USER@HOST/DB") from exc
+    if "password" in parsed.query:  # ?password=... is one more way to write it: keep it where it is masked
+        password = parsed.query["password"]
+        parsed = parsed.difference_update_query(["password"]).set(
+            password=password if isinstance(password, str) else password[0])
+    return parsed
 
 
 def redact(message: str, url: URL) -> str:

@@ -53,10 +53,13 @@ def test_commands_with_the_password_in_netops_store_never_show_it(
     assert "netops:***@" in runs[0].stdout  # the store is named, its password masked
     wrong = [invoke(["store", "check"], NETOPS_STORE=pg_cluster.url("no_such_database")),
              invoke(["store", "check"], NETOPS_STORE=f"postgresql+psycopg://netops:{marker}@localhost:notaport/x"),
+             invoke(["store", "check"], NETOPS_STORE=f"postgresql+psycopg://netops@/nothing?host={pg_cluster.root}"
+                                                     f"&password={marker}"),
              invoke(["store", "backup", str(tmp_path / "pg.bak")], NETOPS_STORE=url),  # exists: refused
              invoke(["store", "restore", str(tmp_path / "pg.bak")], NETOPS_STORE=url)]  # holds data: refused
     assert [r.exit_code for r in wrong] == [2] * len(wrong), [shown(r) for r in wrong]
     assert "no_such_database" in shown(wrong[0]) and "not a valid SQLAlchemy URL" in shown(wrong[1])
+    assert '"nothing" does not exist' in shown(wrong[2])  # ?password= was used, and masked
     for result in runs + wrong:
         assert marker not in shown(result)
     assert marker not in caplog.text

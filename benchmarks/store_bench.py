@@ -6,7 +6,8 @@ Each round is the race of tests/vps/test_vps_concurrency.py: 50 forked processes
 barrier and ask at once for 30 small DISKOMINFO VPS (its quota allows 20) and 20 large BAPENDA
 ones (host memory allows 4); the one right outcome is 24 created, 10 refused on quota, 16 on
 capacity. Every round is checked against it. SQLite queues the creates behind its write lock;
-PostgreSQL runs them SERIALIZABLE at once and re-runs the refused ones: the table shows how many.
+PostgreSQL runs them SERIALIZABLE at once and re-runs the refused ones, queued behind an advisory
+lock (Store.atomic): the table shows how many re-runs.
 PostgreSQL is a throwaway cluster (netops.store.pg_cluster) on a Unix socket, fsync off, so the
 figures compare locking and retries, not disks.
 """

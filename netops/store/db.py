@@ -6,7 +6,8 @@ Migrations are numbered modules in netops/store/migrations (`NNNN_name.py`, each
 read-check-write goes through `Store.atomic()`, which re-runs the whole unit of work when a
 concurrent writer won: SQLite takes its write lock at BEGIN (IMMEDIATE), so the unit of work
 never interleaves; PostgreSQL runs it SERIALIZABLE and refuses one of two conflicting
-transactions (SQLSTATE 40001/40P01), which `atomic()` runs again and counts in `Store.retries`.
+transactions (SQLSTATE 40001/40P01), which `atomic()` runs again, queued behind an advisory
+lock, and counts in `Store.retries`.
 
 The URL may carry a password (PostgreSQL); it is never part of a message: errors name
 `safe_url` and any text from the driver is scrubbed of the password before it is shown.
@@ -34,6 +35,7 @@ from netops.store import migrations as migrations_pkg
 T = TypeVar("T")
 RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock (PostgreSQL)
 MIGRATION_LOCK = 0x6E65746F  # pg_advisory_xact_lock key: concurrent first starts migrate one at a time
+RETRY_LOCK = 0x6E657472  # pg_advisory_lock key: units of work that lost once queue for their re-run
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
@@ -148,11 +150,15 @@ class Store:
     def atomic(self, work: Callable[[Connection], T], attempts: int = 40) -> T:
         """Run `work` in one transaction, again from the start when a concurrent writer won.
 
-        Backoff is jittered and grows to at most 0.2 s, so under heavy contention (50 writers)
-        every writer gets through; `self.retries` counts the re-runs.
+        PostgreSQL: the first attempt is optimistic (SERIALIZABLE, no lock); a unit of work that
+        lost re-runs holding a session advisory lock, taken before its transaction begins, so
+        the losers queue instead of colliding again (50 creates at once: about one re-run each,
+        not hundreds in all). `self.retries` counts the re-runs; backoff is jittered.
         """
         for attempt in range(attempts):
             try:
+                if attempt and self.backend == "postgresql":
+                    return self._queued(work)
                 with self.transaction() as conn:
                     return work(conn)
             except StoreError as exc:
@@ -161,6 +167,21 @@ class Store:
                 self.retries += 1
                 time.sleep(random.uniform(0, min(0.2, 0.005 * 2 ** attempt)))
         raise AssertionError("unreachable")
+
+    def _queued(self, work: Callable[[Connection], T]) -> T:
+        """`work` in a SERIALIZABLE transaction begun only once this session holds the retry lock."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": RETRY_LOCK})
+                conn.commit()  # the lock is the session's; the work's snapshot is taken after it is held
+                try:
+                    with conn.begin():
+                        return work(conn)
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": RETRY_LOCK})
+                    conn.commit()
+        except SQLAlchemyError as exc:
+            raise self.error(exc) from exc
 
     def migrate(self, up_to: int | None = None) -> list[str]:
         """Apply pending migrations (all, or those numbered up to `up_to`); returns the names applied.

@@ -3,7 +3,7 @@
 SQLite: 20 rounds (its write lock taken at BEGIN queues the creates). PostgreSQL: SERIALIZABLE
 lets them run at once and refuses the losers, which `Store.atomic` re-runs; each round asserts
 that retries happened and that the outcome is still the one the sizing allows. The suite runs
-PG_ROUNDS rounds on PostgreSQL; benchmarks/store_bench.py runs 20 and prints the figures.
+5 rounds on PostgreSQL (about 3 s each); benchmarks/store_bench.py runs 20 and prints the figures.
 
 Every round forks 50 fresh processes (each opens its own connection; the parsed
 Pusat Data is inherited, not re-read 50 times) that meet at a barrier and then create at once. One more round

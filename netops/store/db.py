@@ -195,7 +195,7 @@ class Store:
         applied: list[str] = []
         engine = self.engine
         if self.backend == "postgresql":
-            engine = self.engine.execution_options(isolation_level="READ COMMITTED")  # type: ignore[assignment]
+            engine = self.engine.execution_options(isolation_level="READ COMMITTED")
         with self.transaction(engine) as conn:
             if self.backend == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})

@@ -60,7 +60,7 @@ class PgCluster:
     password: str
     owner: tuple[int, int] | None
     pg_ctl: str
-    _names: count = field(default_factory=lambda: count(1))
+    _names: count[int] = field(default_factory=lambda: count(1))
     _free: list[str] = field(default_factory=list)
 
     # -- life cycle ---------------------------------------------------------------------------------

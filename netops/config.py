@@ -52,6 +52,13 @@ class Config(BaseModel):
     audit: AuditSettings = Field(default_factory=AuditSettings)
 
 
+def _has_password(url: str) -> bool:
+    """user:password@ in a URL; the password itself is never looked at again."""
+    _, sep, rest = url.partition("://")
+    credentials, at, _ = rest.partition("@")
+    return bool(sep and at and ":" in credentials and credentials.split(":", 1)[1])
+
+
 def find_config(explicit: str | os.PathLike[str] | None = None) -> Path | None:
     """--config, else NETOPS_CONFIG, else netops.yaml in the working directory or a parent."""
     candidate = explicit or os.environ.get("NETOPS_CONFIG")
@@ -79,6 +86,10 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
             if key not in CONFIG_KEYS:
                 raise InputError.at(doc.name, doc.line_of((key,)), key,
                                     f"unknown setting (known: {', '.join(sorted(CONFIG_KEYS))})")
+        if isinstance(raw.get("store"), str) and _has_password(raw["store"]):
+            raise InputError.at(doc.name, doc.line_of(("store",)), "store",
+                                "holds a password: keep it out of the project (the URL in NETOPS_STORE, "
+                                "or store_password in the secrets file)")
     env = os.environ
 
     def as_path(value: str | None, default: str) -> Path:

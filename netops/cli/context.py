@@ -6,6 +6,7 @@ from functools import cached_property
 
 import click
 
+from netops.app.store_admin import configured_store_url
 from netops.config import Config, load_config
 from netops.sources.inventory import Inventory, load_inventory
 from netops.store.db import Store
@@ -26,7 +27,7 @@ class AppContext:
 
     @cached_property
     def store(self) -> Store:
-        return Store(self.config.store_url)
+        return Store(configured_store_url(self.config))
 
 
 pass_app = click.make_pass_decorator(AppContext, ensure=True)

@@ -2,24 +2,21 @@
 
 Every allocation (quota check, host placement, IP, name, MAC) happens in ONE store
 transaction; on SQLite that transaction holds the write lock from BEGIN (IMMEDIATE), on
-PostgreSQL it is SERIALIZABLE and is retried on serialization failure. UNIQUE indexes
+PostgreSQL it is SERIALIZABLE and is retried on serialization failure (Store.atomic). UNIQUE indexes
 (name, MAC, held address per pool, live request key) stay the last line of defence.
 The backend is called after the commit; a backend failure leaves the VPS `requested`,
 and repeating the same create (idempotent) applies it again.
 """
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from netops.errors import InputError, NotFoundError, StoreError
+from netops.errors import InputError, NotFoundError
 from netops.models.vps import PusatData, Resources, Vps, VpsState
 from netops.provision import ipam
 from netops.provision.backends import Backend
@@ -30,11 +27,11 @@ from netops.provision.quota import check_quota
 from netops.provision.render import DomainPlan, render_plan
 from netops.store import audit
 from netops.store import vps_register as reg
+from netops.store.db import Store
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")
 DEFAULT_GRACE = timedelta(days=30)
-RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock (PostgreSQL)
 
 
 def system_clock() -> datetime:
@@ -80,36 +77,19 @@ class _Rollback(Exception):
         self.value = value
 
 
-def _retryable(exc: BaseException | None) -> bool:
-    """A concurrent writer got there first: the whole transaction can simply run again."""
-    if isinstance(exc, IntegrityError):
-        return True
-    if isinstance(exc, DBAPIError):
-        orig = exc.orig
-        state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
-        return state in RETRYABLE_SQLSTATES or "database is locked" in str(orig)
-    return False
-
-
 class VpsService:
-    def __init__(self, store: Any, pusat: PusatData, known_pds: Collection[str], backend: Backend, *,
-                 clock: Clock = system_clock, grace: timedelta = DEFAULT_GRACE, attempts: int = 8):
+    def __init__(self, store: Store, pusat: PusatData, known_pds: Collection[str], backend: Backend, *,
+                 clock: Clock = system_clock, grace: timedelta = DEFAULT_GRACE):
         self.store, self.pusat, self.known_pds, self.backend = store, pusat, set(known_pds), backend
-        self.clock, self.grace, self.attempts = clock, grace, attempts
+        self.clock, self.grace = clock, grace
 
     # -- transactions -------------------------------------------------------------------------
     def transact(self, work: Callable[[Connection], T]) -> T:
         """Run `work` in one transaction, again from the start when a concurrent writer won."""
-        for attempt in range(self.attempts):
-            try:
-                with self.store.transaction() as conn:
-                    reg.release_addresses(conn, iso(self.clock() - self.grace))
-                    return work(conn)
-            except StoreError as exc:
-                if attempt == self.attempts - 1 or not _retryable(exc.__cause__):
-                    raise
-                time.sleep(random.uniform(0, 0.01 * 2 ** attempt))
-        raise AssertionError("unreachable")
+        def unit(conn: Connection) -> T:
+            reg.release_addresses(conn, iso(self.clock() - self.grace))
+            return work(conn)
+        return self.store.atomic(unit)
 
     def _live(self, conn: Connection, name: str) -> Vps:
         vps = reg.get(conn, name)

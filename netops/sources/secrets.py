@@ -8,7 +8,8 @@ Environment variables (highest priority):
   NETOPS_SNMP_PRIV_PROTO (AES|AES256|DES), NETOPS_SNMP_PRIV_KEY   SNMPv3 authPriv
   NETOPS_SECRETS_FILE                                   path of a YAML secrets file
 The secrets file has the same keys in lower case without the prefix (username, password,
-snmp: {community | user, auth_proto, auth_key, priv_proto, priv_key}), optionally
+snmp: {community | user, auth_proto, auth_key, priv_proto, priv_key}), plus `store_password`
+(the PostgreSQL store's, file only: the alternative is the whole URL in NETOPS_STORE), optionally
 per device under `hosts: {NAME: {...}}`. A secrets file inside the project tree is refused.
 """
 from __future__ import annotations
@@ -47,6 +48,7 @@ class Secrets(BaseModel):
     model_config = ConfigDict(extra="forbid")
     username: str | None = None
     password: SecretStr | None = None
+    store_password: SecretStr | None = None  # PostgreSQL store: added to a password-less store URL
     snmp: SnmpSecrets = SnmpSecrets()
 
 

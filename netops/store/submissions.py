@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import column, insert, select, table
+from sqlalchemy import Connection, column, insert, select, table
 
 from netops.errors import NotFoundError
 from netops.models.diagram import Finding, LanDiagram, Verdict
@@ -65,7 +65,8 @@ def submit(store: Store, *, pd: str, filename: str, data: bytes, fmt: str, diagr
     digest = sha256_of(data)
     now = utcnow()
     received = (received_at or dt.datetime.fromisoformat(now)).astimezone(dt.UTC)
-    with store.transaction() as conn:
+
+    def hand_in(conn: Connection) -> int:
         if conn.execute(select(_files.c.sha256).where(_files.c.sha256 == digest)).first() is None:
             conn.execute(insert(_files).values(sha256=digest, size=len(data), content=data, first_seen=now))
         new_id = int(conn.execute(insert(_subs).values(
@@ -76,6 +77,10 @@ def submit(store: Store, *, pd: str, filename: str, data: bytes, fmt: str, diagr
         ).returning(_subs.c.id)).scalar_one())
         record(conn, "diagram.submit", f"pd {pd}", {"submission": new_id, "sha256": digest, "file": filename,
                                                      "verdict": verdict.value, "findings": len(findings)})
+        return new_id
+
+    # Two PDs handing in the same bytes at once: one stores the file, the other re-runs and reuses it.
+    new_id = store.atomic(hand_in)
     return get_submission(store, new_id)
 
 

@@ -77,6 +77,14 @@ def held_addresses(conn: Connection, pools: Iterable[str]) -> dict[str, set[IPv4
 
 
 def next_id(conn: Connection) -> int:
+    """The id of the VPS about to be inserted (its MAC is derived from it).
+
+    PostgreSQL: the table's sequence, so the sequence never falls behind the ids in use
+    (`netops store check` verifies that) and two serializable creates never pick the same id;
+    a retried create leaves a gap, which nothing relies on. SQLite: MAX(id)+1 under the write lock.
+    """
+    if conn.dialect.name == "postgresql":
+        return int(conn.execute(text("SELECT nextval(pg_get_serial_sequence('vps', 'id'))")).scalar_one())
     return int(conn.execute(text("SELECT COALESCE(MAX(id), 0) + 1 FROM vps")).scalar_one())
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -24,7 +24,7 @@ from netops.store import snapshots as snapshots_module
 from netops.store.db import Store
 from netops.store.snapshots import latest_snapshot, list_snapshots, load_snapshot, save_snapshot
 
-T0 = datetime(2025, 1, 6, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 1, 6, 8, 0, tzinfo=UTC)
 
 
 def sample(minute: int = 0) -> Snapshot:
@@ -66,16 +66,16 @@ def sample(minute: int = 0) -> Snapshot:
     )
 
 
-def test_save_and_load_round_trip(scratch_store: str) -> None:
-    store = Store(scratch_store)
+def test_save_and_load_round_trip(store_url: str) -> None:
+    store = Store(store_url)
     original = sample()
     sid = save_snapshot(store, original)
     loaded = load_snapshot(store, sid)
     assert loaded == original.model_copy(update={"id": sid})
 
 
-def test_list_is_newest_first_with_link_counts_and_latest(scratch_store: str) -> None:
-    store = Store(scratch_store)
+def test_list_is_newest_first_with_link_counts_and_latest(store_url: str) -> None:
+    store = Store(store_url)
     first, second = save_snapshot(store, sample(0)), save_snapshot(store, sample(5))
     listed = list_snapshots(store)
     assert [s.id for s in listed] == [second, first]
@@ -85,15 +85,15 @@ def test_list_is_newest_first_with_link_counts_and_latest(scratch_store: str) ->
     assert latest is not None and latest.id == second
 
 
-def test_empty_store_has_no_latest_and_unknown_id_is_not_found(scratch_store: str) -> None:
-    store = Store(scratch_store)
+def test_empty_store_has_no_latest_and_unknown_id_is_not_found(store_url: str) -> None:
+    store = Store(store_url)
     assert latest_snapshot(store) is None and list_snapshots(store) == []
     with pytest.raises(NotFoundError, match="no snapshot 42"):
         load_snapshot(store, 42)
 
 
-def test_failed_save_leaves_nothing_half_written(scratch_store: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    store = Store(scratch_store)
+def test_failed_save_leaves_nothing_half_written(store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(store_url)
     kept = save_snapshot(store, sample(0))
 
     def audit_fails(conn, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -108,8 +108,8 @@ def test_failed_save_leaves_nothing_half_written(scratch_store: str, monkeypatch
         assert conn.execute(text("SELECT COUNT(*) FROM snapshot_links")).scalar_one() == 2
 
 
-def test_snapshots_commands_list_show_diff(scratch_store: str) -> None:
-    store = Store(scratch_store)
+def test_snapshots_commands_list_show_diff(store_url: str) -> None:
+    store = Store(store_url)
     first = save_snapshot(store, sample(0))
     later = sample(5)
     later.links["BTM-FO-0001"] = LinkObservation(link_id="BTM-FO-0001", state=LinkState.down,
@@ -127,6 +127,6 @@ def test_snapshots_commands_list_show_diff(scratch_store: str) -> None:
     assert human.exit_code == 0 and "links changed" in human.output and "BTM-FO-0001" in human.output
 
 
-def test_unknown_snapshot_is_a_one_line_error(scratch_store: str) -> None:
+def test_unknown_snapshot_is_a_one_line_error(store_url: str) -> None:
     result = CliRunner().invoke(cli, ["snapshots", "show", "99"])
     assert result.exit_code == 2 and "no snapshot 99" in result.output and "Traceback" not in result.output

@@ -26,5 +26,5 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def svc(project: Path, scratch_store: str, tmp_path: Path, clock: FakeClock) -> VpsService:
-    return make_service(project, scratch_store, DryRunBackend(tmp_path / "plans"), clock)
+def svc(project: Path, store_url: str, tmp_path: Path, clock: FakeClock) -> VpsService:
+    return make_service(project, store_url, DryRunBackend(tmp_path / "plans"), clock)

@@ -5,7 +5,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from vps_helpers import FakeClock, dump
+from store_helpers import dump
+from vps_helpers import FakeClock
 
 from netops.errors import InputError
 from netops.provision import backups
@@ -41,22 +42,22 @@ def test_import_then_overdue_per_policy(svc: VpsService, clock: FakeClock, tmp_p
 
 
 def test_bad_log_line_names_file_and_line_and_writes_nothing(svc: VpsService, tmp_path: Path,
-                                                            scratch_store: str) -> None:
+                                                            store_url: str) -> None:
     a, b = _two(svc)
     log = tmp_path / "bad.jsonl"
     log.write_text((LOG % {"a": a, "b": b}) + '{"message_type":"summary","hostname":"x"}\nnot json\n')
-    before = dump(scratch_store)
+    before = dump(store_url)
     with pytest.raises(InputError) as exc:
         backups.record(svc, backups.parse_log(log), str(log))
     assert [(i.line, i.field) for i in exc.value.issues] == [(4, "time"), (5, "(json)")]
-    assert dump(scratch_store) == before
+    assert dump(store_url) == before
 
 
-def test_unknown_vps_in_log_is_refused_whole(svc: VpsService, tmp_path: Path, scratch_store: str) -> None:
+def test_unknown_vps_in_log_is_refused_whole(svc: VpsService, tmp_path: Path, store_url: str) -> None:
     a, _ = _two(svc)
     log = tmp_path / "x.jsonl"
     log.write_text(LOG % {"a": a, "b": "vps-ghost-01"})
-    before = dump(scratch_store)
+    before = dump(store_url)
     with pytest.raises(InputError, match=":3: hostname: no VPS named vps-ghost-01"):
         backups.record(svc, backups.parse_log(log), str(log))
-    assert dump(scratch_store) == before
+    assert dump(store_url) == before

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from vps_helpers import dump
+from store_helpers import dump
 
 from netops.cli.main import cli
 
@@ -35,20 +35,20 @@ def test_create_list_show_json(project: Path) -> None:
     (["--pd", "ghost"], "unknown PD 'GHOST'"),
     (["--os", "dos"], "unknown OS template 'dos'"),
 ])
-def test_refusals_are_one_line_and_write_nothing(project: Path, scratch_store: str, args: list[str],
+def test_refusals_are_one_line_and_write_nothing(project: Path, store_url: str, args: list[str],
                                                  message: str) -> None:
     run(*CREATE)
-    before = dump(scratch_store)
+    before = dump(store_url)
     out = run(*CREATE, *args, code=2)
     assert message in out and out.count("\n") == 1 and "Traceback" not in out
-    assert dump(scratch_store) == before
+    assert dump(store_url) == before
 
 
 def test_bad_size_is_a_usage_error(project: Path) -> None:
     assert "not a positive whole number of GiB" in run(*CREATE[:-4], "--disk", "512M", "--os", "debian-12", code=2)
 
 
-def test_dry_run_flag_prints_the_plan(project: Path, scratch_store: str) -> None:
+def test_dry_run_flag_prints_the_plan(project: Path, store_url: str) -> None:
     out = json.loads(run(*CREATE, "--dry-run", "--json"))
     assert out["dry_run"] and "<name>vps-bapenda-pajak-daerah-01</name>" in out["plan"]["domain_xml"]
     assert json.loads(run("vps", "list", "--json")) == []

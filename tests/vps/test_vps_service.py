@@ -4,7 +4,8 @@ from __future__ import annotations
 from ipaddress import IPv4Address
 
 import pytest
-from vps_helpers import FakeClock, dump
+from store_helpers import dump
+from vps_helpers import FakeClock
 
 from netops.errors import NotFoundError
 from netops.models.vps import VpsState
@@ -28,12 +29,12 @@ def test_create_registers_names_allocates_and_applies(svc: VpsService) -> None:
     assert info is not None and info.running and (info.vcpu, info.memory_mib, info.disk_gib) == (2, 4096, 40)
 
 
-def test_same_request_twice_is_one_vps(svc: VpsService, scratch_store: str) -> None:
+def test_same_request_twice_is_one_vps(svc: VpsService, store_url: str) -> None:
     first = svc.create(ask())
-    before = dump(scratch_store)
+    before = dump(store_url)
     again = svc.create(ask())
     assert (again.vps.name, again.created) == (first.vps.name, False)
-    assert dump(scratch_store) == before
+    assert dump(store_url) == before
     assert len(svc.list()) == 1
 
 
@@ -69,54 +70,54 @@ def test_shared_pool_when_the_pd_has_none(svc: VpsService) -> None:
     (ask(os="windows-xp"), NotFoundError, "unknown OS template 'windows-xp' (known: debian-12, ubuntu-24.04)"),
     (ask(backup_policy="never"), NotFoundError, "unknown backup policy 'never'"),
 ], ids=["quota-vcpu", "quota-memory", "capacity", "unknown-pd", "unknown-template", "unknown-backup-policy"])
-def test_refusals_write_nothing(svc: VpsService, scratch_store: str, request_: VpsRequest, error: type,
+def test_refusals_write_nothing(svc: VpsService, store_url: str, request_: VpsRequest, error: type,
                                 message: str) -> None:
     svc.create(ask(purpose="existing"))
-    before = dump(scratch_store)
+    before = dump(store_url)
     with pytest.raises(error, match=message.replace("(", r"\(").replace(")", r"\)").replace("+", r"\+")) as exc:
         svc.create(request_)
     assert "\n" not in str(exc.value)
-    assert dump(scratch_store) == before
+    assert dump(store_url) == before
 
 
-def test_quota_on_vps_count(svc: VpsService, scratch_store: str) -> None:
+def test_quota_on_vps_count(svc: VpsService, store_url: str) -> None:
     for n in range(20):
         svc.create(ask(pd="DISKOMINFO", purpose="tiny", vcpu=1, memory=512, disk=5, replica=n + 1))
-    before = dump(scratch_store)
+    before = dump(store_url)
     with pytest.raises(QuotaError, match="VPS count 20\\+1 > 20"):
         svc.create(ask(pd="DISKOMINFO", purpose="tiny", vcpu=1, memory=512, disk=5, replica=21))
-    assert dump(scratch_store) == before
+    assert dump(store_url) == before
 
 
-def test_exhausted_pool_falls_back_then_refuses(svc: VpsService, scratch_store: str) -> None:
+def test_exhausted_pool_falls_back_then_refuses(svc: VpsService, store_url: str) -> None:
     svc.pusat.ip_pools[1].last = IPv4Address("10.20.0.11")  # shared pool: 2 addresses
     ips = [svc.create(ask(purpose="x", vcpu=1, memory=512, disk=5, replica=n)).vps.ip for n in range(1, 16)]
     assert ips[:13] == [IPv4Address(f"10.20.1.{i}") for i in range(2, 15)]  # BAPENDA's own /28 first
     assert ips[13:] == [IPv4Address("10.20.0.10"), IPv4Address("10.20.0.11")]
-    before = dump(scratch_store)
+    before = dump(store_url)
     with pytest.raises(PoolExhaustedError, match="IP pools exhausted for PD BAPENDA"):
         svc.create(ask(purpose="x", vcpu=1, memory=512, disk=5, replica=16))
-    assert dump(scratch_store) == before
+    assert dump(store_url) == before
 
 
-def test_dry_run_renders_but_writes_nothing(svc: VpsService, scratch_store: str, tmp_path) -> None:
-    before = dump(scratch_store)
+def test_dry_run_renders_but_writes_nothing(svc: VpsService, store_url: str, tmp_path) -> None:
+    before = dump(store_url)
     result = svc.create(ask(), dry_run=True)
     assert result.created and not result.applied and "<vcpu placement=\"static\">2</vcpu>" in result.plan.domain_xml
-    assert dump(scratch_store) == before
+    assert dump(store_url) == before
     assert not (tmp_path / "plans").exists()
 
 
-def test_resize_checks_quota_and_host(svc: VpsService, scratch_store: str) -> None:
+def test_resize_checks_quota_and_host(svc: VpsService, store_url: str) -> None:
     v = svc.create(ask(pd="DISKOMINFO", purpose="app", vcpu=4, memory=8192, disk=100)).vps
     grown = svc.resize(v.name, vcpu=8, memory_mib=16384, disk_gib=200)
     assert grown.size.vcpu == 8 and svc.backend.domain_info(svc.pusat.host(v.host), v.name).memory_mib == 16384
-    before = dump(scratch_store)
+    before = dump(store_url)
     with pytest.raises(QuotaError, match="vCPU 0\\+41 > 40"):
         svc.resize(v.name, vcpu=41)
     with pytest.raises(ProvisionError, match="can only grow"):
         svc.resize(v.name, disk_gib=50)
-    assert dump(scratch_store) == before
+    assert dump(store_url) == before
 
 
 def test_resize_refused_when_the_host_is_full(svc: VpsService) -> None:

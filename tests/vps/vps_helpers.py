@@ -1,10 +1,14 @@
-"""Helpers for the VPS tests: a scratch project, a controllable clock, a dump of the store."""
+"""Helpers for the VPS tests: a scratch project, a controllable clock, the 50-process race.
+
+`race()` is shared with benchmarks/store_bench.py, which runs more rounds of it.
+"""
 from __future__ import annotations
 
+import multiprocessing
 import shutil
-import sqlite3
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -47,16 +51,11 @@ def make_service(project: Path, store_url: str, backend: Backend, clock: FakeClo
     return VpsService(Store(store_url), inv.pusat_data, inv.pds.keys(), backend, clock=clock or FakeClock())
 
 
-def dump(store_url: str) -> list[str]:
-    """Every row of every table: compare before and after to prove nothing was written."""
-    with sqlite3.connect(store_url.removeprefix("sqlite:///")) as conn:
-        return list(conn.iterdump())
-
-
 # -- the concurrency test's worker: one separate process per create ---------------------------
 SMALL = {"pd": "DISKOMINFO", "purpose": "web", "vcpu": 1, "memory_mib": 256, "disk_gib": 5}
 LARGE = {"pd": "BAPENDA", "purpose": "db", "vcpu": 1, "memory_mib": 8192, "disk_gib": 5}
 ROUND = [SMALL] * 30 + [LARGE] * 20
+EXPECTED = Counter({"ok": 24, "quota": 10, "capacity": 16})  # the one right answer for ROUND (see the fixture)
 
 
 def create_in_process(pusat: PusatData, pds: list[str], store_url: str, plans: str, index: int, barrier: object,
@@ -67,8 +66,10 @@ def create_in_process(pusat: PusatData, pds: list[str], store_url: str, plans: s
     from netops.provision.service import VpsRequest
 
     ask, go = ROUND[index], time.time()
+    store = None
     try:
-        svc = VpsService(Store(store_url), pusat, pds, DryRunBackend(Path(plans)))
+        store = Store(store_url)
+        svc = VpsService(store, pusat, pds, DryRunBackend(Path(plans)))
         req = VpsRequest(os_template="debian-12", request_id=f"req-{index}", **ask)  # type: ignore[arg-type]
         barrier.wait(timeout=60)  # type: ignore[attr-defined]
         go = time.time()
@@ -80,4 +81,41 @@ def create_in_process(pusat: PusatData, pds: list[str], store_url: str, plans: s
         outcome = ("capacity", str(exc))
     except Exception as exc:  # noqa: BLE001 - reported to the test, which fails on it
         outcome = ("error", f"{type(exc).__name__}: {exc}")
-    results.put((index, *outcome, go, time.time()))  # type: ignore[attr-defined]
+    retries = store.retries if store else 0
+    results.put((index, *outcome, go, time.time(), retries))  # type: ignore[attr-defined]
+
+
+@dataclass
+class Race:
+    """One round: (index, outcome, name or message, start, end, retries) per process, and timings."""
+
+    outcomes: list[tuple]  # type: ignore[type-arg]
+    race_s: float  # first create started to last one finished
+    wall_s: float  # including forking the 50 processes
+
+    @property
+    def retries(self) -> int:
+        return sum(o[5] for o in self.outcomes)
+
+
+def race(project: Path, store_url: str, plans: Path) -> Race:
+    """50 separate processes meet at a barrier, then create ROUND's VPS at once in one store."""
+    from netops.provision.backends.dryrun import DryRunBackend
+
+    parent = make_service(project, store_url, DryRunBackend(plans))  # loads the data, migrates the store
+    parent.store.dispose()  # forked children must not share the parent's pooled connections
+    ctx = multiprocessing.get_context("fork")  # separate processes; each opens its own connection
+    barrier, results = ctx.Barrier(len(ROUND)), ctx.Queue()
+    started = time.perf_counter()
+    procs = [ctx.Process(target=create_in_process, args=(parent.pusat, sorted(parent.known_pds), store_url,
+                                                         str(plans), i, barrier, results))
+             for i in range(len(ROUND))]
+    for p in procs:
+        p.start()
+    outcomes = [results.get(timeout=180) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+        if p.exitcode != 0:
+            raise RuntimeError(f"race worker {p.pid} exited with {p.exitcode}")
+    return Race(sorted(outcomes), max(o[4] for o in outcomes) - min(o[3] for o in outcomes),
+                time.perf_counter() - started)

@@ -25,6 +25,8 @@ COMMAND_MODULES = {
     "config": "config",
     "diagnose": "diagnose",
     "ticket": "ticket",
+    "users": "users",
+    "serve": "serve",
 }
 
 

@@ -3,7 +3,7 @@
 # Idempotent: a second run installs nothing new.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DEBS="iputils-ping snmpd snmp lldpd openssh-server frr nftables iproute2 graphviz libvirt-dev pkg-config gcc python3-dev python3-venv procps libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core libharfbuzz-subset0 poppler-utils postgresql postgresql-client"
+DEBS="iputils-ping snmpd snmp lldpd openssh-server frr nftables iproute2 graphviz libvirt-dev pkg-config gcc python3-dev python3-venv procps libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core libharfbuzz-subset0 poppler-utils postgresql postgresql-client chromium"
 if [ "$(id -u)" = 0 ]; then
   missing=$(for p in $DEBS; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
   if [ -n "$missing" ]; then

@@ -26,6 +26,8 @@ COMMAND_MODULES = {
     "diagnose": "diagnose",
     "ticket": "ticket",
     "store": "store",
+    "users": "users",
+    "serve": "serve",
 }
 
 

@@ -72,8 +72,12 @@ def _gps_positions(g: nx.MultiGraph) -> dict[str, tuple[float, float]] | None:
     return out
 
 
-def to_graphviz(g: nx.MultiGraph, check: TopologyCheck | None = None) -> graphviz.Graph:
+def to_graphviz(g: nx.MultiGraph, check: TopologyCheck | None = None,
+                overrides: dict[str, dict[str, str]] | None = None) -> graphviz.Graph:
+    """`overrides`: per cable or node name, styles that win over the check's (observed states, a what-if)."""
     nodes, edges = _styles(g, check)
+    for name, style in (overrides or {}).items():
+        (edges if name in edges else nodes).get(name, {}).update(style)
     pos = _gps_positions(g)
     dot = graphviz.Graph("netops", engine="neato" if pos else "sfdp",
                          graph_attr={"overlap": "false", "splines": "true", "fontname": "Helvetica",
@@ -92,9 +96,10 @@ def to_graphviz(g: nx.MultiGraph, check: TopologyCheck | None = None) -> graphvi
     return dot
 
 
-def render_image(g: nx.MultiGraph, check: TopologyCheck | None, fmt: str) -> bytes:
+def render_image(g: nx.MultiGraph, check: TopologyCheck | None, fmt: str,
+                 overrides: dict[str, dict[str, str]] | None = None) -> bytes:
     """SVG or PNG bytes from Graphviz."""
-    return to_graphviz(g, check).pipe(format=fmt)
+    return to_graphviz(g, check, overrides).pipe(format=fmt)
 
 
 def _layout(g: nx.MultiGraph, check: TopologyCheck | None) -> dict[str, tuple[float, float]]:

@@ -1,0 +1,76 @@
+"""`netops users add|disable|enable|reset|list`: who may log in to the web portal."""
+from __future__ import annotations
+
+import click
+from rich.markup import escape
+
+from netops.cli.context import AppContext, pass_app
+from netops.models.user import WebRole
+from netops.report.output import console, emit_json, table
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+
+
+@click.group("users")
+def command() -> None:
+    """Web portal users: PD clerks (their PD only), Service Desk, Dinas engineers, auditors (read-only)."""
+
+
+@command.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice([r.value for r in WebRole]), required=True)
+@click.option("--pd", help="The PD of a `pd` user (its code).")
+@json_option
+@pass_app
+def add_cmd(app: AppContext, username: str, role: str, pd: str | None, as_json: bool) -> None:
+    """Create a user; the generated password is printed once, here, and stored only as a hash."""
+    from netops.errors import InputError
+    from netops.store.users import add_user, new_password
+    code = pd.upper() if pd else None
+    if code and code not in app.inventory.pds:
+        raise InputError.at("--pd", None, "pd", f"unknown PD {pd}")
+    password = new_password()
+    user = add_user(app.store, username, WebRole(role), code, password)
+    if as_json:
+        emit_json({**user.model_dump(mode="json"), "password": password})
+    else:
+        console.print(f"user {escape(user.username)} ({user.role.value}{' ' + code if code else ''}) created; "
+                      f"password (shown once): {password}", highlight=False)
+
+
+@command.command("reset")
+@click.argument("username")
+@json_option
+@pass_app
+def reset_cmd(app: AppContext, username: str, as_json: bool) -> None:
+    """Give the user a new generated password (printed once)."""
+    from netops.store.users import new_password, reset_password
+    password = new_password()
+    reset_password(app.store, username, password)
+    emit_json({"username": username, "password": password}) if as_json else \
+        console.print(f"new password for {escape(username)} (shown once): {password}", highlight=False)
+
+
+@command.command("disable")
+@click.argument("username")
+@json_option
+@pass_app
+def disable_cmd(app: AppContext, username: str, as_json: bool) -> None:
+    """The user can no longer log in (their sessions end at the next request)."""
+    from netops.store.users import set_disabled
+    user = set_disabled(app.store, username, True)
+    emit_json(user.model_dump(mode="json")) if as_json else console.print(f"{escape(username)} disabled")
+
+
+@command.command("list")
+@json_option
+@pass_app
+def list_cmd(app: AppContext, as_json: bool) -> None:
+    """Every user, without anything secret."""
+    from netops.store.users import list_users
+    users = list_users(app.store)
+    if as_json:
+        emit_json([u.model_dump(mode="json") for u in users])
+        return
+    console.print(table("Web users", ["user", "role", "PD", "disabled"],
+                        [(escape(u.username), u.role.value, u.pd or "", "yes" if u.disabled else "") for u in users]))

@@ -3,7 +3,8 @@
 Editors can check it while typing with schemas/lan-diagram.schema.json
 (`# yaml-language-server: $schema=../../schemas/lan-diagram.schema.json`). Errors name the
 line. Anchors and aliases are refused: a diagram never needs them, and they are how a
-"billion laughs" YAML file explodes.
+"billion laughs" YAML file explodes (the shared YAML bounds of sources/yamlfile.py check that,
+nesting and tags before anything is built).
 """
 from __future__ import annotations
 
@@ -17,11 +18,10 @@ from ruamel.yaml.error import YAMLError
 from netops.errors import InputError
 from netops.sources.diagrams.common import DiagramRead, validate_diagram
 from netops.sources.diagrams.csv_reader import decode_text
-from netops.sources.yamlfile import YamlDoc
+from netops.sources.yamlfile import YamlDoc, check_yaml
 
 FORMAT = "yaml"
 EXTENSIONS = (".yaml", ".yml", ".json")
-MAX_NODES = 200_000
 
 
 def sniff(head: bytes) -> bool:
@@ -35,7 +35,7 @@ def read(data: bytes, name: str) -> DiagramRead:
         return DiagramRead(validate_diagram(_json(text, name), name), "json", [])
     tree = _yaml(text, name)
     doc = YamlDoc(path=Path(name), text=text, data=None, _tree=tree)
-    return DiagramRead(validate_diagram(_plain(tree, name), name, doc.line_of), FORMAT, [])
+    return DiagramRead(validate_diagram(_plain(tree), name, doc.line_of), FORMAT, [])
 
 
 def _json(text: str, name: str) -> Any:
@@ -48,35 +48,19 @@ def _json(text: str, name: str) -> Any:
 
 
 def _yaml(text: str, name: str) -> Any:
+    check_yaml(text, name, aliases=False)
     try:
         return YAML(typ="rt").load(text)
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or exc.__class__.__name__
         raise InputError.at(name, mark.line + 1 if mark else None, "(syntax)", f"malformed YAML: {problem}") from exc
-    except RecursionError as exc:
-        raise InputError.at(name, None, "(syntax)", "YAML nested too deeply") from exc
 
 
-def _plain(tree: Any, name: str) -> Any:
-    """Plain dicts/lists; a container met twice is an alias (refused), so no expansion or cycles."""
-    seen: set[int] = set()
-    count = 0
-
-    def walk(node: Any, depth: int) -> Any:
-        nonlocal count
-        count += 1
-        if depth > 50 or count > MAX_NODES:
-            raise InputError.at(name, None, "(file)", "the document is nested too deeply or is too large")
-        if isinstance(node, (dict, list)):
-            if id(node) in seen:
-                raise InputError.at(name, None, "(file)", "YAML anchors/aliases (&, *) are not allowed in diagrams")
-            seen.add(id(node))
-        if isinstance(node, dict):
-            return {str(k): walk(v, depth + 1) for k, v in node.items()}
-        if isinstance(node, list):
-            return [walk(v, depth + 1) for v in node]
-        return node
-
-    return walk(tree, 0)
-
+def _plain(node: Any) -> Any:
+    """Plain dicts and lists for the model (the round-trip tree keeps line numbers for errors)."""
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node

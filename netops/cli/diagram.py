@@ -15,6 +15,7 @@ from rich.progress import Progress, TaskID
 
 from netops.analysis.diagram_check import DiagramCheck, check_diagram, diagram_changes
 from netops.cli.context import AppContext, pass_app
+from netops.files import write_private
 from netops.collect.base import CollectResult
 from netops.errors import InputError, NotFoundError
 from netops.models.diagram import LanDiagram, Verdict, device_key
@@ -121,7 +122,7 @@ def validate(app: AppContext, file: str, pd_code: str, against: str | None, as_j
     if html_out:
         report = ReportInput(pd, app.inventory.pds[pd].name, file, read.format, read.diagram, check, read.notes,
                              _against_text(snapshot, lang))
-        Path(html_out).write_text(render_html(report, lang), encoding="utf-8")
+        write_private(Path(html_out), render_html(report, lang))
     verdict = Verdict.findings if check.findings else Verdict.matches
     if as_json:
         emit_json({"pd": pd, "file": file, "format": read.format, "verdict": verdict.value,

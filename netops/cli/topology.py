@@ -16,6 +16,7 @@ from netops.analysis.redundancy import TopologyCheck, check_topology
 from netops.analysis.suggest import Suggestion, suggest_fibres
 from netops.analysis.whatif import KINDS, each, parse_failure, what_if
 from netops.cli.context import AppContext, pass_app
+from netops.files import write_private
 from netops.errors import NotFoundError
 from netops.report.output import console, emit_json, err_console, table
 from netops.sources.candidates import load_candidates
@@ -203,9 +204,7 @@ def render(app: AppContext, source: str, topology: Path | None, core: tuple[str,
     result = run_check(app, g, topology, 2)[0] if highlight == "check" else None
     output = output or Path(f"topology.{fmt}")
     data = to_drawio(g, result).encode() if fmt == "drawio" else render_image(g, result, fmt)
-    tmp = output.with_name(output.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(output)
+    write_private(output, data)
     if as_json:
         emit_json({"output": str(output), "format": fmt, "bytes": len(data), "nodes": len(g), "fibres": g.number_of_edges()})
     else:

@@ -10,6 +10,7 @@ import click
 from rich.markup import escape
 
 from netops.cli.context import AppContext, pass_app
+from netops.files import write_private
 from netops.models.vps import Vps, format_mib, parse_size
 from netops.provision import backups as backup_ops
 from netops.provision.backends import BACKENDS, get_backend
@@ -196,7 +197,7 @@ def capacity(app: AppContext, svg_out: Path | None, as_json: bool) -> None:
     svc = service(app)
     usage = host_usage(svc.pusat, svc.list(include_decommissioned=False))
     if svg_out:
-        svg_out.write_text(capacity_svg(usage), encoding="utf-8")
+        write_private(svg_out, capacity_svg(usage))
     if as_json:
         emit_json(usage)
         return

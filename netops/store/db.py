@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from netops.errors import StoreError
+from netops.files import create_private
 from netops.store import migrations as migrations_pkg
 
 
@@ -38,7 +39,10 @@ class Store:
     def __init__(self, url: str):
         self.url = url
         if url.startswith("sqlite:///"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            # 0600 from the first byte: SQLite gives its -wal and -shm files the database's mode.
+            path = url.removeprefix("sqlite:///")
+            if path and not path.startswith(":memory:"):
+                create_private(Path(path))
             self.engine: Engine = create_engine(url, connect_args={"timeout": 60, "isolation_level": None})
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _begin_immediate)

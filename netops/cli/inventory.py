@@ -7,7 +7,7 @@ import click
 
 from netops.cli.context import AppContext, pass_app
 from netops.models.inventory import Role
-from netops.report.output import console, emit_json, table
+from netops.report.output import console, emit_json, shown, table
 from netops.sources.inventory import check_inventory
 
 
@@ -22,14 +22,17 @@ def command() -> None:
 def validate(app: AppContext, as_json: bool) -> None:
     """Check every file and cross-reference; exit 1 when anything is wrong."""
     inv, issues = check_inventory(app.config.inventory_dir, app.config.topology_dir)
-    result = {**inv.counts(), "errors": [i.as_dict() for i in issues]}
+    result = {**inv.counts(), "errors": [i.as_dict() for i in issues], "warnings": [w.as_dict() for w in inv.warnings]}
     if as_json:
         emit_json(result)
     else:
         for issue in issues:
-            console.print(f"[red]error[/red] {issue}", highlight=False, soft_wrap=True)
+            console.print(f"[red]error[/red] {shown(issue)}", highlight=False, soft_wrap=True)
+        for warning in inv.warnings:
+            console.print(f"[yellow]warning[/yellow] {shown(warning)}", highlight=False, soft_wrap=True)
         summary = ", ".join(f"{v} {k}" for k, v in inv.counts().items())
-        console.print(f"{'[red]INVALID[/red]' if issues else '[green]OK[/green]'}: {summary}; {len(issues)} error(s)")
+        console.print(f"{'[red]INVALID[/red]' if issues else '[green]OK[/green]'}: {summary}; {len(issues)} error(s), "
+                      f"{len(inv.warnings)} warning(s)")
     sys.exit(1 if issues else 0)
 
 
@@ -69,9 +72,9 @@ def show(app: AppContext, host: str, as_json: bool) -> None:
         emit_json({"device": device, "pd": inv.pds.get(device.pd), "site": inv.sites.get(device.site), "links": links})
         return
     pd = inv.pds.get(device.pd)
-    console.print(f"[bold]{device.hostname}[/bold] {device.mgmt_ip} {device.platform} {device.role.value}  "
-                  f"PD {device.pd} ({pd.name if pd else '?'}), site {device.site}; "
-                  f"{device.vendor or ''} {device.model or ''} serial {device.serial or '-'}")
+    console.print(shown(f"{device.hostname} {device.mgmt_ip} {device.platform} {device.role.value}  "
+                        f"PD {device.pd} ({pd.name if pd else '?'}), site {device.site}; "
+                        f"{device.vendor or ''} {device.model or ''} serial {device.serial or '-'}"), highlight=False)
     console.print(table("interfaces", ["name", "ipv4", "speed Mb/s", "description"],
                         [(i.name, i.ipv4, i.speed_mbps, i.description) for i in device.interfaces]))
     rows = []

@@ -6,10 +6,12 @@ from typing import Any
 
 import click
 
+from rich.text import Text
+
 from netops.analysis.snapshot_diff import SnapshotDiff, diff_snapshots
 from netops.cli.context import AppContext, pass_app
 from netops.models.observation import LinkState, Snapshot
-from netops.report.output import console, emit_json, table
+from netops.report.output import console, emit_json, shown, table
 from netops.store.snapshots import list_snapshots, load_snapshot
 
 _STATE_STYLE = {
@@ -83,7 +85,7 @@ def snapshot_json(snapshot: Snapshot) -> dict[str, Any]:
 def print_snapshot(snapshot: Snapshot, *, all_links: bool = True) -> None:
     seconds = (snapshot.finished_at - snapshot.started_at).total_seconds()
     console.print(
-        f"[bold]snapshot {snapshot.id}[/bold] by {snapshot.actor} at {snapshot.started_at:%Y-%m-%d %H:%M:%S}"
+        f"[bold]snapshot {snapshot.id}[/bold] by {shown(snapshot.actor)} at {snapshot.started_at:%Y-%m-%d %H:%M:%S}"
         f" UTC ({seconds:.1f} s, via {','.join(snapshot.request.get('via', []))}): "
         f"{len(snapshot.observations)} answered, {len(snapshot.failures)} failed",
         highlight=False,
@@ -117,7 +119,7 @@ def print_snapshot(snapshot: Snapshot, *, all_links: bool = True) -> None:
             f"fibre links ({', '.join(f'{v} {k}' for k, v in link_counts(snapshot).items() if v)})",
             ["cable", "state", "Mb/s", "reason"],
             [
-                (lo.link_id, f"[{_STATE_STYLE[lo.state]}]{lo.state.value}[/]", lo.speed_mbps, lo.reason)
+                (lo.link_id, Text(lo.state.value, style=_STATE_STYLE[lo.state]), lo.speed_mbps, lo.reason)
                 for lo in sorted(links, key=lambda lo: lo.link_id)
             ],
         )

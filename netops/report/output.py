@@ -1,16 +1,43 @@
-"""Rendering shared by every command: JSON for scripts, rich tables for people."""
+"""Rendering shared by every command: JSON for scripts, rich tables for people.
+
+Anything a user or a device supplied (file names, device names, labels, messages) is printed
+through `shown`: rich markup in it is escaped (`sw-[/]x` must not crash or restyle the output)
+and control characters are made visible (`\x1b` instead of an escape sequence reaching the
+terminal). `table` applies it to every cell that is not already a rich `Text`.
+"""
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 console = Console()
 err_console = Console(stderr=True)
+
+
+# C0 and C1 controls, DEL, and the invisible format characters that reorder or hide text.
+_FORMAT_CHARACTERS = "\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff"
+_INVISIBLE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f{_FORMAT_CHARACTERS}]")
+_INVISIBLE_BUT_NEWLINE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_FORMAT_CHARACTERS}]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def shown(value: object, *, newlines: bool = False) -> str:
+    """`value` as text safe to hand to rich: markup escaped, control characters written out (`\\x1b`).
+    `newlines=True` keeps line breaks (multi-line table cells)."""
+    pattern = _INVISIBLE_BUT_NEWLINE if newlines else _INVISIBLE
+    return escape(pattern.sub(_visible, str(value)))
 
 
 def to_jsonable(obj: Any) -> Any:
@@ -30,9 +57,10 @@ def emit_json(obj: Any) -> None:
 
 
 def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
-    t = Table(title=title, title_justify="left")
+    """Cells are user data (escaped by `shown`) unless they are rich `Text`; the title is escaped too."""
+    t = Table(title=shown(title), title_justify="left")
     for col in columns:
         t.add_column(col)
     for row in rows:
-        t.add_row(*("" if v is None else str(v) for v in row))
+        t.add_row(*(v if isinstance(v, Text) else "" if v is None else shown(v, newlines=True) for v in row))
     return t

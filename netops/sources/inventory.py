@@ -3,7 +3,10 @@
 The files stay loadable by stock Nornir: netops' own fields live under `data:`,
 PDs are Nornir groups named `pd_<code>` whose data carries a `pd:` block, platforms
 are groups named `platform_<name>`. Every problem found is an Issue with file:line:field;
-loading collects all of them instead of stopping at the first.
+loading collects all of them instead of stopping at the first. Whatever shape a file has (a
+string where a mapping belongs, a port in words, credentials), the answer is an Issue, never an
+exception. Suspicious but legal things (duplicate loopbacks or serials, names differing only in
+case, cyclic parent groups, a gateway inside its own pool) are warnings.
 """
 from __future__ import annotations
 
@@ -21,6 +24,15 @@ from netops.models.vps import PusatData
 from netops.sources.yamlfile import YamlDoc, load_yaml
 
 PD_GROUP_PREFIX = "pd_"
+# Nornir's SimpleInventory keys, per kind of entry; credentials are refused (see CREDENTIAL_KEYS).
+ENTRY_KEYS = {
+    "host": ("hostname", "port", "platform", "groups", "data", "connection_options"),
+    "group": ("hostname", "port", "platform", "groups", "data", "connection_options"),
+    "defaults": ("hostname", "port", "platform", "data", "connection_options"),
+}
+CREDENTIAL_KEYS = frozenset({"username", "password", "secret", "community", "auth_key", "priv_key"})
+CREDENTIALS_ADVICE = ("credentials never go in inventory files: use NETOPS_USERNAME / NETOPS_PASSWORD "
+                      "or the secrets file named by NETOPS_SECRETS_FILE")
 
 
 @dataclass
@@ -33,6 +45,7 @@ class Inventory:
     links: dict[str, FibreLink] = field(default_factory=dict)
     ducts: dict[str, Duct] = field(default_factory=dict)
     pusat_data: PusatData = field(default_factory=PusatData)
+    warnings: list[Issue] = field(default_factory=list)
 
     def devices_of(self, pd_code: str) -> list[Device]:
         return [d for d in self.devices.values() if d.pd == pd_code]
@@ -71,14 +84,18 @@ def check_inventory(inventory_dir: Path, topology_dir: Path) -> tuple[Inventory,
         return Inventory(), issues
     inv = Inventory()
     _read_sites(docs["sites"], inv, issues)
-    groups = _mapping(docs["groups"], issues)
+    groups = _entries(docs["groups"], "group", issues)
     _read_pds(docs["groups"], groups, inv, issues)
-    _read_devices(docs["hosts"], groups, _mapping(docs["defaults"], issues), inv, issues)
+    defaults = _entry(docs["defaults"], (), "defaults", docs["defaults"].data or {}, issues) or {}
+    _read_devices(docs["hosts"], docs["groups"], groups, defaults, inv, issues)
     _read_plant(docs["ducts"], "ducts", Duct, inv.ducts, issues)
     _read_plant(docs["links"], "links", FibreLink, inv.links, issues)
     _read_pusat_data(docs["pusat_data"], inv, issues)
     _check_links(docs["links"], inv, issues)
     _check_devices(docs["hosts"], docs["groups"], inv, issues)
+    _warn_devices(docs["hosts"], inv)
+    _warn_group_cycles(docs["groups"], groups, inv)
+    _warn_pools(docs["pusat_data"], inv)
     return inv, issues
 
 
@@ -88,6 +105,69 @@ def _mapping(doc: YamlDoc, issues: list[Issue]) -> dict[str, Any]:
         issues.append(Issue(doc.name, 1, "(file)", "expected a mapping at the top level"))
         return {}
     return data
+
+
+def _entries(doc: YamlDoc, kind: str, issues: list[Issue]) -> dict[str, dict[str, Any]]:
+    """Every top-level entry of a hosts/groups file that has a usable shape, checked by `_entry`."""
+    out = {}
+    for name, raw in _mapping(doc, issues).items():
+        entry = _entry(doc, (name,), kind, raw, issues)
+        if entry is not None:
+            out[name] = entry
+    return out
+
+
+def _entry(doc: YamlDoc, loc: tuple[str, ...], kind: str, raw: Any, issues: list[Issue]) -> dict[str, Any] | None:
+    """A Nornir host, group or defaults entry with the shape Nornir needs, or None (issues say why)."""
+    def issue(where: tuple[str | int, ...], message: str) -> None:
+        issues.append(Issue(doc.name, doc.line_of(where), field_path(where), message))
+
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        issue(loc, f"expected a mapping of {', '.join(ENTRY_KEYS[kind])}, got {_kind_of(raw)}")
+        return None
+    ok = True
+    for key in raw:
+        if key in CREDENTIAL_KEYS:
+            issue(loc + (key,), CREDENTIALS_ADVICE)
+            ok = False
+        elif key not in ENTRY_KEYS[kind]:
+            issue(loc + (key,), f"unknown key (known: {', '.join(ENTRY_KEYS[kind])})")
+            ok = False
+    for key, wanted in (("data", dict), ("connection_options", dict), ("groups", list)):
+        if raw.get(key) is not None and not isinstance(raw[key], wanted):
+            issue(loc + (key,), f"expected a {'list' if wanted is list else 'mapping'}, got {_kind_of(raw[key])}")
+            ok = False
+    if isinstance(raw.get("groups"), list) and not all(isinstance(g, str) for g in raw["groups"]):
+        issue(loc + ("groups",), "expected a list of group names")
+        ok = False
+    port = raw.get("port")
+    if port is not None and (not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536):
+        issue(loc + ("port",), f"port {port!r} is not a TCP port number (1-65535)")
+        ok = False
+    hidden = _credential_path(raw.get("connection_options"), loc + ("connection_options",))
+    if hidden:
+        issue(hidden, CREDENTIALS_ADVICE)
+        ok = False
+    return raw if ok else None
+
+
+def _credential_path(node: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...] | None:
+    """Where a credential hides inside connection_options (extras nest), if anywhere."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if str(key).lower() in CREDENTIAL_KEYS:
+                return loc + (key,)
+            found = _credential_path(value, loc + (key,))
+            if found:
+                return found
+    return None
+
+
+def _kind_of(value: Any) -> str:
+    return {str: "a string", list: "a list", dict: "a mapping", bool: "true/false", int: "a number",
+            float: "a number"}.get(type(value), type(value).__name__)
 
 
 def field_path(loc: tuple[str | int, ...]) -> str:
@@ -120,7 +200,11 @@ def _validate(model: type[BaseModel], raw: Any, doc: YamlDoc, base: tuple[str | 
 
 def _read_sites(doc: YamlDoc, inv: Inventory, issues: list[Issue]) -> None:
     for site_id, raw in _mapping(doc, issues).items():
-        site = _validate(Site, {"id": site_id, **(raw or {})}, doc, (site_id,), issues)
+        if not isinstance(raw, dict):
+            issues.append(Issue(doc.name, doc.line_of((site_id,)), site_id,
+                                f"expected a mapping of name, address, gps, got {_kind_of(raw)}"))
+            continue
+        site = _validate(Site, {"id": site_id, **raw}, doc, (site_id,), issues)
         if site:
             inv.sites[site_id] = site
 
@@ -129,7 +213,7 @@ def _read_pds(doc: YamlDoc, groups: dict[str, Any], inv: Inventory, issues: list
     for name, raw in groups.items():
         if not name.startswith(PD_GROUP_PREFIX):
             continue
-        pd_raw = ((raw or {}).get("data") or {}).get("pd")
+        pd_raw = (raw.get("data") or {}).get("pd")
         if pd_raw is None:
             issues.append(Issue(doc.name, doc.line_of((name,)), f"{name}.data.pd", "PD group has no pd: block"))
             continue
@@ -142,29 +226,31 @@ def _read_pds(doc: YamlDoc, groups: dict[str, Any], inv: Inventory, issues: list
         inv.pds[pd.code] = pd
 
 
-def _inherited(name: str, groups: dict[str, Any], key: str, seen: frozenset[str] = frozenset()) -> Any:
-    """Nornir's lookup order: the group itself, then its parent groups depth-first."""
-    group = groups.get(name) or {}
-    if key in group:
-        return group[key]
-    if key in (group.get("data") or {}):
-        return group["data"][key]
-    for parent in group.get("groups") or []:
-        if parent not in seen:
-            value = _inherited(parent, groups, key, seen | {name})
-            if value is not None:
-                return value
+def _inherited(name: str, groups: dict[str, Any], key: str) -> Any:
+    """Nornir's lookup order: the group itself, then its parent groups depth-first (cycles visited once)."""
+    stack, seen = [name], set()
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        group = groups.get(current) or {}
+        if group.get(key) is not None:
+            return group[key]
+        if (group.get("data") or {}).get(key) is not None:
+            return group["data"][key]
+        stack.extend(reversed(group.get("groups") or []))
     return None
 
 
-def _read_devices(doc: YamlDoc, groups: dict[str, Any], defaults: dict[str, Any],
+def _read_devices(doc: YamlDoc, groups_doc: YamlDoc, groups: dict[str, Any], defaults: dict[str, Any],
                   inv: Inventory, issues: list[Issue]) -> None:
-    for name, raw in _mapping(doc, issues).items():
-        raw = raw or {}
+    declared_groups = set(groups_doc.data) if isinstance(groups_doc.data, dict) else set()
+    for name, raw in _entries(doc, "host", issues).items():
         data = dict(raw.get("data") or {})
         member_of = list(raw.get("groups") or [])
         for g in member_of:
-            if g not in groups:
+            if g not in declared_groups:
                 issues.append(Issue(doc.name, doc.line_of((name, "groups")), f"{name}.groups", f"unknown group {g!r}"))
         pd_groups = [g for g in member_of if g.startswith(PD_GROUP_PREFIX) and g in groups]
         fields: dict[str, Any] = {"hostname": name, "mgmt_ip": raw.get("hostname")}
@@ -307,3 +393,62 @@ def _check_devices(hosts: YamlDoc, groups: YamlDoc, inv: Inventory, issues: list
             group = PD_GROUP_PREFIX + code.lower()
             issues.append(Issue(groups.name, groups.line_of((group,)), f"{group}.data.pd",
                                 f"PD {code} has no edge router (no device with role pd-edge)"))
+
+
+def _warn_devices(hosts: YamlDoc, inv: Inventory) -> None:
+    """Legal but almost always a copy-paste slip: shared loopbacks or serials, names differing in case."""
+    def warn(name: str, key: str, message: str) -> None:
+        inv.warnings.append(Issue(hosts.name, hosts.line_of((name, "data", key)), f"{name}.data.{key}", message))
+
+    loopbacks: dict[str, str] = {}
+    serials: dict[str, str] = {}
+    lowered: dict[str, str] = {}
+    for name, device in inv.devices.items():
+        if device.loopback is not None:
+            ip = str(device.loopback.ip)
+            if ip in loopbacks:
+                warn(name, "loopback", f"loopback {ip} is also {loopbacks[ip]}'s")
+            loopbacks.setdefault(ip, name)
+        if device.serial:
+            serial = device.serial.strip().upper()
+            if serial in serials:
+                warn(name, "serial", f"serial {device.serial} is also {serials[serial]}'s")
+            serials.setdefault(serial, name)
+        if name.lower() in lowered:
+            inv.warnings.append(Issue(hosts.name, hosts.line_of((name,)), name,
+                                      f"{name} and {lowered[name.lower()]} differ only in case; "
+                                      "devices and LLDP compare names case-insensitively"))
+        lowered.setdefault(name.lower(), name)
+
+
+def _warn_group_cycles(doc: YamlDoc, groups: dict[str, dict[str, Any]], inv: Inventory) -> None:
+    """A group that is its own ancestor: Nornir's lookup stops at the repeat, so values depend on order."""
+    state: dict[str, str] = {}          # "open" while on the current path, "done" after
+    for start in groups:
+        if start in state:
+            continue
+        path: list[tuple[str, list[str]]] = [(start, list(groups[start].get("groups") or []))]
+        state[start] = "open"
+        while path:
+            name, parents = path[-1]
+            if not parents:
+                state[name] = "done"
+                path.pop()
+                continue
+            parent = parents.pop(0)
+            if state.get(parent) == "open":
+                names = [n for n, _ in path]
+                cycle = " > ".join(names[names.index(parent):] + [parent])
+                inv.warnings.append(Issue(doc.name, doc.line_of((name, "groups")), f"{name}.groups",
+                                          f"parent groups form a cycle: {cycle}"))
+            elif parent in groups and parent not in state:
+                state[parent] = "open"
+                path.append((parent, list(groups[parent].get("groups") or [])))
+
+
+def _warn_pools(doc: YamlDoc, inv: Inventory) -> None:
+    for i, pool in enumerate(inv.pusat_data.ip_pools):
+        if int(pool.first) <= int(pool.gateway) <= int(pool.last):
+            inv.warnings.append(Issue(doc.name, doc.line_of(("ip_pools", i, "gateway")), f"ip_pools[{i}].gateway",
+                                      f"gateway {pool.gateway} is inside the pool {pool.first}-{pool.last} "
+                                      "(it is never handed out, but the range says otherwise)"))

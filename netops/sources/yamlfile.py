@@ -81,7 +81,7 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def check_yaml(text: str, name: str, *, aliases: bool = True) -> None:
+def check_yaml(text: str, name: str, *, aliases: bool = True, max_nodes: int = MAX_NODES) -> None:
     """Refuse, with file:line, a document deeper, more aliased, bigger once expanded, or more exotic
     than the bounds above (`aliases=False`: any alias at all). Reads events only: nothing is built."""
     sizes: dict[str, int] = {}        # anchor -> nodes it stands for, expanded
@@ -119,8 +119,9 @@ def check_yaml(text: str, name: str, *, aliases: bool = True) -> None:
                 open_[-1][1] += 1
                 if event.anchor is not None:
                     sizes[str(event.anchor)] = 1
-            if sum(count for _, count in open_) > MAX_NODES:    # what is open holds everything seen
-                raise refuse(event, f"the document expands to more than {MAX_NODES:,} values; refused")
+            if sum(count for _, count in open_) > max_nodes:    # what is open holds everything seen
+                raise refuse(event, f"the document {'expands to' if n_aliases else 'has'} more than "
+                                    f"{max_nodes:,} values; refused")
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise InputError.at(name, mark.line + 1 if mark else None, "(syntax)",
@@ -153,8 +154,13 @@ def load_yaml(path: Path, *, required: bool = True) -> YamlDoc:
         if required:
             raise InputError.at(name, None, "(file)", "file not found")
         return YamlDoc(path, "", {})
-    text = read_text(path, name)
-    check_yaml(text, name)
+    return parse_yaml(read_text(path, name), path)
+
+
+def parse_yaml(text: str, path: Path, *, aliases: bool = True, max_nodes: int = MAX_NODES) -> YamlDoc:
+    """YAML text (of the file or upload `path`) within the bounds, as plain data with a line locator."""
+    name = display_path(path)
+    check_yaml(text, name, aliases=aliases, max_nodes=max_nodes)
     try:
         data = YAML(typ="safe").load(text)
     except MarkedYAMLError as exc:

@@ -12,8 +12,7 @@ from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidd
 from defusedxml.ElementTree import fromstring
 
 from netops.errors import InputError
-
-MAX_BYTES = 10 * 1024 * 1024
+from netops.sources.diagrams.limits import MAX_BYTES, MAX_EXPANDED_BYTES
 
 
 def check_size(data: bytes, name: str, what: str = "file", size: int | None = None) -> None:
@@ -44,15 +43,19 @@ def parse_xml(data: bytes, name: str) -> Element:
         raise InputError.at(name, None, "(xml)", f"unreadable XML: {exc.__class__.__name__}") from exc
 
 
-def inflate_raw(data: bytes, name: str, field: str) -> bytes:
-    """Raw-deflate decompression (draw.io pages), refusing output over MAX_BYTES (zip bombs)."""
+def inflate_raw(data: bytes, name: str, field: str, budget: int = MAX_BYTES) -> bytes:
+    """Raw-deflate decompression (draw.io pages), refusing output over `budget` bytes (zip bombs):
+    never more than budget + 1 bytes are produced. The budget is a page's own limit or what is left
+    of all pages' limit, whichever is smaller; the refusal names the one that was hit."""
     inflater = zlib.decompressobj(-15)
     try:
-        out = inflater.decompress(data, MAX_BYTES + 1)
+        out = inflater.decompress(data, budget + 1)
     except zlib.error as exc:
         raise InputError.at(name, None, field, f"compressed page is not valid deflate data ({exc})") from exc
-    if len(out) > MAX_BYTES or inflater.unconsumed_tail:
-        raise InputError.at(name, None, field, f"compressed page expands beyond {MAX_BYTES // 2**20} MB; refused")
+    if len(out) > budget or inflater.unconsumed_tail:
+        limit = (f"compressed page expands beyond {MAX_BYTES // 2**20} MB" if budget >= MAX_BYTES else
+                 f"compressed pages expand beyond {MAX_EXPANDED_BYTES // 2**20} MB all together")
+        raise InputError.at(name, None, field, f"{limit}; refused")
     return out
 
 

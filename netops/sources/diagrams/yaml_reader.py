@@ -12,13 +12,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
 from netops.errors import InputError
 from netops.sources.diagrams.common import DiagramRead, validate_diagram
 from netops.sources.diagrams.csv_reader import decode_text
-from netops.sources.yamlfile import YamlDoc, check_yaml
+from netops.sources.diagrams.limits import MAX_VALUES, check_count
+from netops.sources.yamlfile import parse_yaml
 
 FORMAT = "yaml"
 EXTENSIONS = (".yaml", ".yml", ".json")
@@ -33,34 +31,16 @@ def read(data: bytes, name: str) -> DiagramRead:
     text = decode_text(data, name)
     if text.lstrip().startswith(("{", "[")):
         return DiagramRead(validate_diagram(_json(text, name), name), "json", [])
-    tree = _yaml(text, name)
-    doc = YamlDoc(path=Path(name), text=text, data=None, _tree=tree)
-    return DiagramRead(validate_diagram(_plain(tree), name, doc.line_of), FORMAT, [])
+    doc = parse_yaml(text, Path(name), aliases=False, max_nodes=MAX_VALUES)
+    return DiagramRead(validate_diagram(doc.data, name, doc.line_of), FORMAT, [])
 
 
 def _json(text: str, name: str) -> Any:
+    # Every value of a diagram sits in an object or a list: count their openings before parsing.
+    check_count(name, "objects and lists in the file", text.count("{") + text.count("["), MAX_VALUES)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError.at(name, exc.lineno, "(syntax)", f"malformed JSON: {exc.msg}") from exc
     except RecursionError as exc:
         raise InputError.at(name, None, "(syntax)", "JSON nested too deeply") from exc
-
-
-def _yaml(text: str, name: str) -> Any:
-    check_yaml(text, name, aliases=False)
-    try:
-        return YAML(typ="rt").load(text)
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or exc.__class__.__name__
-        raise InputError.at(name, mark.line + 1 if mark else None, "(syntax)", f"malformed YAML: {problem}") from exc
-
-
-def _plain(node: Any) -> Any:
-    """Plain dicts and lists for the model (the round-trip tree keeps line numbers for errors)."""
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node

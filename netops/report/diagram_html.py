@@ -26,7 +26,11 @@ from netops.report.svg_safe import sanitise_svg
 TEMPLATES = Path(__file__).parent / "templates"
 _RED, _ORANGE, _BLUE, _GREY = "#c0392b", "#d68910", "#2e6fba", "#555555"
 _UNDRAWN = {FindingKind.link_not_in_diagram, FindingKind.unmanaged_peer}
-PICTURE_SECONDS = 30
+# Graphviz lays out a 1,000-device tree in about a second, but a 2,000-device mesh takes minutes: the
+# picture is drawn up to these sizes, and whatever happens dot is stopped after PICTURE_SECONDS.
+PICTURE_DEVICES = 1_000
+PICTURE_LINKS = 1_500
+PICTURE_SECONDS = 20
 PICTURE_MEMORY = 1 << 30
 
 
@@ -84,6 +88,9 @@ class _Ids:
 
 def diagram_svg(diagram: LanDiagram, check: DiagramCheck) -> tuple[str, str | None]:
     """The declared LAN with findings marked, as a sanitised SVG element, and why it is missing if it is."""
+    if len(diagram.devices) > PICTURE_DEVICES or len(diagram.links) > PICTURE_LINKS:
+        return "", (f"too big to draw ({len(diagram.devices)} devices, {len(diagram.links)} links; pictures are drawn "
+                    f"up to {PICTURE_DEVICES:,} devices and {PICTURE_LINKS:,} links)")
     graph = graphviz.Graph("lan", graph_attr={"rankdir": "TB", "fontname": "Arial", "bgcolor": "transparent"},
                            node_attr={"shape": "box", "style": "rounded,filled", "fillcolor": "#ffffff",
                                       "fontname": "Arial", "fontsize": "11"},

@@ -171,10 +171,15 @@ def _kind_of(value: Any) -> str:
 
 
 def field_path(loc: tuple[str | int, ...]) -> str:
-    """`("links", 1, "a", "device")` -> `links[1].a.device`: the way a person points into YAML."""
+    """`("links", 1, "a", "device")` -> `links[1].a.device`: the way a person points into YAML.
+    A key holding a newline or another control character is shown escaped (`edge\\nextend`), so an
+    error stays one line."""
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        text = str(part)
+        if not text.isprintable():
+            text = text.encode("unicode_escape").decode("ascii")
+        out += f"[{text}]" if isinstance(part, int) else (f".{text}" if out else text)
     return out or "(file)"
 
 
@@ -194,7 +199,8 @@ def _validate(model: type[BaseModel], raw: Any, doc: YamlDoc, base: tuple[str | 
             file_loc = (field_locs or {}).get(head, base + loc)
             if head in (field_locs or {}):
                 file_loc = file_loc + loc[1:]
-            issues.append(Issue(doc.name, doc.line_of(file_loc), field_path(file_loc), err["msg"]))
+            message = str(err["msg"]).removeprefix("Value error, ")
+            issues.append(Issue(doc.name, doc.line_of(file_loc), field_path(file_loc), message))
         return None
 
 
@@ -272,7 +278,7 @@ def _read_devices(doc: YamlDoc, groups_doc: YamlDoc, groups: dict[str, Any], def
         else:
             pd_block = _inherited(pd_groups[0], groups, "pd") or {}
             fields["pd"] = str(pd_block.get("code", ""))
-        locs = {"mgmt_ip": (name, "hostname"), "platform": (name, "groups"), "pd": (name, "groups")}
+        locs = {"hostname": (name,), "mgmt_ip": (name, "hostname"), "platform": (name, "groups"), "pd": (name, "groups")}
         device = _validate(Device, fields, doc, (name, "data"), issues, locs)
         if device:
             inv.devices[name] = device

@@ -9,7 +9,6 @@ through an allow-list before it is embedded; a picture that cannot be drawn says
 from __future__ import annotations
 
 import datetime as dt
-import re
 import resource
 import subprocess
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from netops.analysis.diagram_check import DiagramCheck
 from netops.models.diagram import Finding, FindingKind, LanDiagram, Severity, device_key
 from netops.report.i18n import CATALOGUE, DEFAULT_LANG, t
-from netops.report.svg_safe import sanitise_svg
+from netops.report.svg_safe import DotIds, dot_text, sanitise_svg
 
 TEMPLATES = Path(__file__).parent / "templates"
 _RED, _ORANGE, _BLUE, _GREY = "#c0392b", "#d68910", "#2e6fba", "#555555"
@@ -65,27 +64,6 @@ def _colour(items: list[Finding]) -> str | None:
     return _RED if any(f.severity == Severity.error for f in items) else _ORANGE
 
 
-def _text(*lines: str) -> str:
-    """Lines as a Graphviz label of plain text: never an HTML-like label, no escape sequences (`\\N`, `\\l`)
-    from the input, control characters as spaces."""
-    clean = (re.sub(r"[\x00-\x1f\x7f]", " ", line).replace("\\", "\\\\") for line in lines)
-    return graphviz.nohtml("\\n".join(clean))
-
-
-class _Ids:
-    """Graphviz node ids are ours (`n0`, `n1`...), never a name from the diagram: a name can hold `:`
-    (port syntax), `<...>` (an HTML label) or quotes."""
-
-    def __init__(self) -> None:
-        self.ids: dict[str, str] = {}
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.ids
-
-    def __getitem__(self, key: str) -> str:
-        return self.ids.setdefault(key, f"n{len(self.ids)}")
-
-
 def diagram_svg(diagram: LanDiagram, check: DiagramCheck) -> tuple[str, str | None]:
     """The declared LAN with findings marked, as a sanitised SVG element, and why it is missing if it is."""
     if len(diagram.devices) > PICTURE_DEVICES or len(diagram.links) > PICTURE_LINKS:
@@ -102,33 +80,33 @@ def diagram_svg(diagram: LanDiagram, check: DiagramCheck) -> tuple[str, str | No
             by_device.setdefault(device_key(name), []).append(item)
         if item.link:
             by_link.setdefault(frozenset(device_key(n) for n in item.link), []).append(item)
-    ids = _Ids()
+    ids = DotIds()
     for device in diagram.devices:
         key = device_key(device.name)
         colour = _colour([f for f in by_device.get(key, []) if f.kind != FindingKind.device_not_in_diagram])
         extra = " / ".join(str(v) for v in (device.role.value if device.role else None, device.model,
                                             device.mgmt_ip) if v)
-        graph.node(ids[key], _text(device.name, extra) if extra else _text(device.name),
+        graph.node(ids[key], dot_text(device.name, extra) if extra else dot_text(device.name),
                    color=colour or _GREY, penwidth="2.5" if colour else "1",
                    fillcolor="#fdecea" if colour == _RED else "#fff4e0" if colour else "#ffffff")
     for item in check.findings:
         if item.kind == FindingKind.device_not_in_diagram:
-            graph.node(ids[device_key(item.subject)], _text(item.subject), color=_BLUE, style="rounded,dashed",
+            graph.node(ids[device_key(item.subject)], dot_text(item.subject), color=_BLUE, style="rounded,dashed",
                        fontcolor=_BLUE)
     for link in diagram.links:
         pair = frozenset({device_key(link.a.device), device_key(link.b.device)})
         colour = _colour(by_link.get(pair, []))
         graph.edge(ids[device_key(link.a.device)], ids[device_key(link.b.device)],
-                   taillabel=_text(link.a.interface or ""), headlabel=_text(link.b.interface or ""),
+                   taillabel=dot_text(link.a.interface or ""), headlabel=dot_text(link.b.interface or ""),
                    color=colour or _GREY, penwidth="2.5" if colour else "1.2")
     for item in check.findings:
         if item.kind in _UNDRAWN and item.link:
             for name in item.link:
                 if device_key(name) not in ids:
-                    graph.node(ids[device_key(name)], _text(name), color=_BLUE, style="rounded,dashed",
+                    graph.node(ids[device_key(name)], dot_text(name), color=_BLUE, style="rounded,dashed",
                                fontcolor=_BLUE)
             graph.edge(ids[device_key(item.link[0])], ids[device_key(item.link[1])], color=_BLUE, style="dashed",
-                       label=_text(item.kind.value), fontcolor=_BLUE)
+                       label=dot_text(item.kind.value), fontcolor=_BLUE)
     try:
         done = subprocess.run(["dot", "-Tsvg"], input=graph.source.encode("utf-8"), capture_output=True,
                               timeout=PICTURE_SECONDS, check=False, preexec_fn=_bounded)

@@ -1,19 +1,25 @@
-"""SVG made safe to embed in a page: only the drawing elements and attributes Graphviz uses survive.
+"""Pictures from untrusted names: plain-text Graphviz labels and ids, and SVG made safe to embed.
 
-The picture of a PD's diagram is built from names a PD uploaded. Escaping at the Graphviz
-boundary keeps them plain text; this allow-list is the second wall: scripts, event handlers
-(`on*`), links (`<a>`, any `href`), `<foreignObject>`, `<image>`, `<use>`, animations, styles
-and comments are dropped, whatever produced the SVG.
+The picture of a PD's diagram (and of a topology read from someone's GraphML) is built from
+names nobody checked. At the Graphviz boundary they become escaped plain text (`dot_text`: never
+an HTML-like `<...>` label, no `\\N`/`\\l` escapes) under ids of our own (`DotIds`: a name can
+hold `:`, Graphviz's port syntax). The allow-list is the second wall: scripts, event handlers
+(`on*`), links (any `href`), `<foreignObject>`, `<image>`, `<use>`, animations, styles and comments
+are dropped, whatever produced the SVG. Graphviz wraps a shape with a tooltip in `<a xlink:title>`:
+that becomes a `<g>` with a `<title>` (the tooltip stays, the link never existed).
 """
 from __future__ import annotations
 
 import re
 from xml.etree.ElementTree import Element, SubElement, tostring
 
+import graphviz
+
 from netops.sources.diagrams.safexml import local, parse_xml
 from netops.errors import InputError
 
 SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_TITLE = "{http://www.w3.org/1999/xlink}title"
 ELEMENTS = frozenset({"svg", "g", "title", "desc", "polygon", "polyline", "path", "ellipse", "circle", "line",
                       "rect", "text", "tspan", "defs", "linearGradient", "radialGradient", "stop"})
 ATTRIBUTES = frozenset({
@@ -24,6 +30,29 @@ ATTRIBUTES = frozenset({
     "offset", "stop-color", "stop-opacity", "gradientUnits", "gradientTransform"})
 # A value may point at a gradient of the same picture (`url(#l_0)`), nothing else.
 _UNSAFE_VALUE = re.compile(r"url\((?!\s*#)|javascript:|data:|expression\(|[<>]", re.IGNORECASE)
+
+
+def dot_text(*lines: str) -> str:
+    """Lines as a Graphviz label of plain text, control characters as spaces."""
+    clean = (re.sub(r"[\x00-\x1f\x7f]", " ", line).replace("\\", "\\\\") for line in lines)
+    return graphviz.nohtml("\\n".join(clean))
+
+
+class DotIds:
+    """Graphviz node ids of our own (`n0`, `n1`...) for names, and the way back."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, str] = {}
+        self.names: dict[str, str] = {}
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.ids
+
+    def __getitem__(self, name: str) -> str:
+        if name not in self.ids:
+            self.ids[name] = f"n{len(self.ids)}"
+            self.names[self.ids[name]] = name
+        return self.ids[name]
 
 
 def sanitise_svg(svg: str) -> str:
@@ -47,6 +76,13 @@ def _attributes(element: Element) -> dict[str, str]:
 def _copy_children(source: Element, target: Element) -> None:
     for child in source:
         tag = local(child.tag)
+        if tag == "a":                        # a tooltip wrapper: keep the tooltip as text, drop the link
+            copy = SubElement(target, "g")
+            if child.get(XLINK_TITLE):
+                SubElement(copy, "title").text = child.get(XLINK_TITLE)
+            copy.tail = child.tail
+            _copy_children(child, copy)
+            continue
         if tag not in ELEMENTS or tag == "svg":
             continue
         copy = SubElement(target, tag, _attributes(child))

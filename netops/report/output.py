@@ -8,7 +8,6 @@ terminal). `table` applies it to every cell that is not already a rich `Text`.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -18,26 +17,16 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from netops.text import visible
+
 console = Console()
 err_console = Console(stderr=True)
-
-
-# C0 and C1 controls, DEL, and the invisible format characters that reorder or hide text.
-_FORMAT_CHARACTERS = "\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff"
-_INVISIBLE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f{_FORMAT_CHARACTERS}]")
-_INVISIBLE_BUT_NEWLINE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_FORMAT_CHARACTERS}]")
-
-
-def _visible(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def shown(value: object, *, newlines: bool = False) -> str:
     """`value` as text safe to hand to rich: markup escaped, control characters written out (`\\x1b`).
     `newlines=True` keeps line breaks (multi-line table cells)."""
-    pattern = _INVISIBLE_BUT_NEWLINE if newlines else _INVISIBLE
-    return escape(pattern.sub(_visible, str(value)))
+    return escape(visible(str(value), newlines=newlines))
 
 
 def to_jsonable(obj: Any) -> Any:

@@ -118,6 +118,13 @@ def _layout(g: nx.MultiGraph, check: TopologyCheck | None) -> dict[str, tuple[fl
     return {n: (x * 90, (top - y) * 90) for n, (x, y) in pos.items()}
 
 
+def _html_attribute(text: str) -> str:
+    """Text for a draw.io attribute that diagrams.net renders as HTML (`html=1`): escaped as HTML text
+    (line breaks as `<br>`), then escaped again as an XML attribute. Escaping once would hand the
+    name's own `<...>` to the HTML renderer."""
+    return escape(escape(text).replace("\n", "<br>"))
+
+
 def to_drawio(g: nx.MultiGraph, check: TopologyCheck | None = None) -> str:
     """An uncompressed mxfile (diagrams.net opens it as is)."""
     nodes, edges = _styles(g, check)
@@ -128,15 +135,15 @@ def to_drawio(g: nx.MultiGraph, check: TopologyCheck | None = None) -> str:
         s, (x, y) = nodes[str(n)], pos.get(str(n), (0.0, 0.0))
         style = (f"rounded=1;whiteSpace=wrap;html=1;fillColor={s['fill']};strokeColor={s['color']};"
                  f"strokeWidth={3 if s['color'] == CUT_POINT else 1};fontSize=9;")
-        value = escape(_label(g, n)).replace("\n", "&lt;br&gt;")
-        cells.append(f'<mxCell id="{ids[str(n)]}" value="{value}" tooltip="{escape(s["tip"])}" style="{style}" '
+        value = _html_attribute(_label(g, n))
+        cells.append(f'<mxCell id="{ids[str(n)]}" value="{value}" tooltip="{_html_attribute(s["tip"])}" style="{style}" '
                      f'vertex="1" parent="1"><mxGeometry x="{x:.0f}" y="{y:.0f}" width="130" height="40" as="geometry"/>'
                      "</mxCell>")
     for i, (u, v, k) in enumerate(g.edges(keys=True)):
         s = edges[str(k)]
         style = (f"endArrow=none;html=1;strokeColor={s['color']};strokeWidth={3 if s['color'] != PLAIN else 1};"
                  f"dashed={1 if s['style'] == 'dashed' else 0};fontSize=7;")
-        cells.append(f'<mxCell id="e{i}" value="{escape(str(k))}" tooltip="{escape(s["tip"])}" style="{style}" '
+        cells.append(f'<mxCell id="e{i}" value="{_html_attribute(str(k))}" tooltip="{_html_attribute(s["tip"])}" style="{style}" '
                      f'edge="1" parent="1" source="{ids[str(u)]}" target="{ids[str(v)]}">'
                      '<mxGeometry relative="1" as="geometry"/></mxCell>')
     body = "\n        ".join(cells)

@@ -171,15 +171,10 @@ def _kind_of(value: Any) -> str:
 
 
 def field_path(loc: tuple[str | int, ...]) -> str:
-    """`("links", 1, "a", "device")` -> `links[1].a.device`: the way a person points into YAML.
-    A key holding a newline or another control character is shown escaped (`edge\\nextend`), so an
-    error stays one line."""
+    """`("links", 1, "a", "device")` -> `links[1].a.device`: the way a person points into YAML."""
     out = ""
     for part in loc:
-        text = str(part)
-        if not text.isprintable():
-            text = text.encode("unicode_escape").decode("ascii")
-        out += f"[{text}]" if isinstance(part, int) else (f".{text}" if out else text)
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(file)"
 
 

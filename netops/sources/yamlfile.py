@@ -25,6 +25,7 @@ from ruamel.yaml.events import (
 from netops.errors import InputError
 
 Path_ = tuple[str | int, ...]
+_UNPARSABLE = object()
 
 # Bounds, each far above any real file and far below what hurts the machine:
 MAX_DEPTH = 64                 # the inventory nests 6 deep; a diagram 4
@@ -54,12 +55,18 @@ class YamlDoc:
 
     @property
     def tree(self) -> Any:
+        """The round-trip tree (None when its parser, stricter than the fast one in corners, refuses the text)."""
         if self._tree is None:
-            self._tree = YAML(typ="rt").load(self.text) or CommentedMap()
-        return self._tree
+            try:
+                self._tree = YAML(typ="rt").load(self.text) or CommentedMap()
+            except YAMLError:
+                self._tree = _UNPARSABLE
+        return None if self._tree is _UNPARSABLE else self._tree
 
     def line_of(self, loc: Path_) -> int | None:
-        """1-based line of the deepest node along `loc` that exists in the file."""
+        """1-based line of the deepest node along `loc` that exists in the file (None if unknown)."""
+        if self.tree is None:
+            return None
         node, line = self.tree, 1
         for key in loc:
             if isinstance(node, CommentedMap) and key in node:

@@ -126,7 +126,9 @@ def diagram_svg(diagram: LanDiagram, check: DiagramCheck) -> tuple[str, str | No
 
 def _bounded() -> None:
     """In the Graphviz child: at most PICTURE_MEMORY of address space (the page must not take the server down)."""
-    resource.setrlimit(resource.RLIMIT_AS, (PICTURE_MEMORY, PICTURE_MEMORY))
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = PICTURE_MEMORY if hard == resource.RLIM_INFINITY else min(PICTURE_MEMORY, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def render_html(data: ReportInput, lang: str = DEFAULT_LANG, now: dt.datetime | None = None) -> str:

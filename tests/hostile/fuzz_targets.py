@@ -148,5 +148,21 @@ def test_cli_topology_file(seed: Path, mutation: tuple[Any, ...], command: list[
         assert_clean_exit(result, (0, 1))
 
 
+BACKUP_LOG = (b'{"message_type":"summary","snapshot_id":"9f3c2a1b","total_bytes_processed":5368709120,'
+              b'"time":"2025-03-02T01:04:10+07:00","hostname":"vps-bapenda-pajak-01"}\n'
+              b'{"message_type":"exit_error","code":1,"message":"locked","time":"2025-03-02T01:00:03+07:00",'
+              b'"hostname":"vps-bapenda-pajak-01"}\n')
+
+
+@FUZZ
+@given(mutation=mutations)
+def test_cli_vps_backups_import(mutation: tuple[Any, ...]) -> None:
+    pusat_data = (REPO / "tests" / "vps" / "fixtures" / "pusat_data.yaml").read_bytes()
+    with project({"inventory/pusat_data.yaml": pusat_data, "b.jsonl": _mutate(BACKUP_LOG, *mutation)}) as root:
+        result = CliRunner().invoke(cli, ["--config", str(root / "netops.yaml"), "vps", "backups", "import",
+                                          str(root / "b.jsonl")], env={"NETOPS_STORE": f"sqlite:///{root / 's.sqlite'}"})
+        assert_clean_exit(result, (0,))
+
+
 def test_the_seeds_are_there() -> None:
     assert INVENTORY_FILES and DIAGRAMS and GRAPHML

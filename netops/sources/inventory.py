@@ -21,18 +21,11 @@ from netops.errors import InputError, Issue
 from netops.models.inventory import PD, Device, Role, Site
 from netops.models.plant import Duct, FibreLink
 from netops.models.vps import PusatData
-from netops.sources.yamlfile import YamlDoc, load_yaml
+from netops.sources.nornir_entries import entries, entry, kind_of, top_mapping
+from netops.sources.yamlfile import YamlDoc, field_path, load_yaml
 
 PD_GROUP_PREFIX = "pd_"
-# Nornir's SimpleInventory keys, per kind of entry; credentials are refused (see CREDENTIAL_KEYS).
-ENTRY_KEYS = {
-    "host": ("hostname", "port", "platform", "groups", "data", "connection_options"),
-    "group": ("hostname", "port", "platform", "groups", "data", "connection_options"),
-    "defaults": ("hostname", "port", "platform", "data", "connection_options"),
-}
-CREDENTIAL_KEYS = frozenset({"username", "password", "secret", "community", "auth_key", "priv_key"})
-CREDENTIALS_ADVICE = ("credentials never go in inventory files: use NETOPS_USERNAME / NETOPS_PASSWORD "
-                      "or the secrets file named by NETOPS_SECRETS_FILE")
+
 
 
 @dataclass
@@ -84,9 +77,9 @@ def check_inventory(inventory_dir: Path, topology_dir: Path) -> tuple[Inventory,
         return Inventory(), issues
     inv = Inventory()
     _read_sites(docs["sites"], inv, issues)
-    groups = _entries(docs["groups"], "group", issues)
+    groups = entries(docs["groups"], "group", issues)
     _read_pds(docs["groups"], groups, inv, issues)
-    defaults = _entry(docs["defaults"], (), "defaults", docs["defaults"].data or {}, issues) or {}
+    defaults = entry(docs["defaults"], (), "defaults", docs["defaults"].data or {}, issues) or {}
     _read_devices(docs["hosts"], docs["groups"], groups, defaults, inv, issues)
     _read_plant(docs["ducts"], "ducts", Duct, inv.ducts, issues)
     _read_plant(docs["links"], "links", FibreLink, inv.links, issues)
@@ -97,85 +90,6 @@ def check_inventory(inventory_dir: Path, topology_dir: Path) -> tuple[Inventory,
     _warn_group_cycles(docs["groups"], groups, inv)
     _warn_pools(docs["pusat_data"], inv)
     return inv, issues
-
-
-def _mapping(doc: YamlDoc, issues: list[Issue]) -> dict[str, Any]:
-    data = doc.data
-    if not isinstance(data, dict):
-        issues.append(Issue(doc.name, 1, "(file)", "expected a mapping at the top level"))
-        return {}
-    return data
-
-
-def _entries(doc: YamlDoc, kind: str, issues: list[Issue]) -> dict[str, dict[str, Any]]:
-    """Every top-level entry of a hosts/groups file that has a usable shape, checked by `_entry`."""
-    out = {}
-    for name, raw in _mapping(doc, issues).items():
-        entry = _entry(doc, (name,), kind, raw, issues)
-        if entry is not None:
-            out[name] = entry
-    return out
-
-
-def _entry(doc: YamlDoc, loc: tuple[str, ...], kind: str, raw: Any, issues: list[Issue]) -> dict[str, Any] | None:
-    """A Nornir host, group or defaults entry with the shape Nornir needs, or None (issues say why)."""
-    def issue(where: tuple[str | int, ...], message: str) -> None:
-        issues.append(Issue(doc.name, doc.line_of(where), field_path(where), message))
-
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict):
-        issue(loc, f"expected a mapping of {', '.join(ENTRY_KEYS[kind])}, got {_kind_of(raw)}")
-        return None
-    ok = True
-    for key in raw:
-        if key in CREDENTIAL_KEYS:
-            issue(loc + (key,), CREDENTIALS_ADVICE)
-            ok = False
-        elif key not in ENTRY_KEYS[kind]:
-            issue(loc + (key,), f"unknown key (known: {', '.join(ENTRY_KEYS[kind])})")
-            ok = False
-    for key, wanted in (("data", dict), ("connection_options", dict), ("groups", list)):
-        if raw.get(key) is not None and not isinstance(raw[key], wanted):
-            issue(loc + (key,), f"expected a {'list' if wanted is list else 'mapping'}, got {_kind_of(raw[key])}")
-            ok = False
-    if isinstance(raw.get("groups"), list) and not all(isinstance(g, str) for g in raw["groups"]):
-        issue(loc + ("groups",), "expected a list of group names")
-        ok = False
-    port = raw.get("port")
-    if port is not None and (not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536):
-        issue(loc + ("port",), f"port {port!r} is not a TCP port number (1-65535)")
-        ok = False
-    hidden = _credential_path(raw.get("connection_options"), loc + ("connection_options",))
-    if hidden:
-        issue(hidden, CREDENTIALS_ADVICE)
-        ok = False
-    return raw if ok else None
-
-
-def _credential_path(node: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...] | None:
-    """Where a credential hides inside connection_options (extras nest), if anywhere."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if str(key).lower() in CREDENTIAL_KEYS:
-                return loc + (key,)
-            found = _credential_path(value, loc + (key,))
-            if found:
-                return found
-    return None
-
-
-def _kind_of(value: Any) -> str:
-    return {str: "a string", list: "a list", dict: "a mapping", bool: "true/false", int: "a number",
-            float: "a number"}.get(type(value), type(value).__name__)
-
-
-def field_path(loc: tuple[str | int, ...]) -> str:
-    """`("links", 1, "a", "device")` -> `links[1].a.device`: the way a person points into YAML."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(file)"
 
 
 def _validate(model: type[BaseModel], raw: Any, doc: YamlDoc, base: tuple[str | int, ...],
@@ -200,10 +114,10 @@ def _validate(model: type[BaseModel], raw: Any, doc: YamlDoc, base: tuple[str | 
 
 
 def _read_sites(doc: YamlDoc, inv: Inventory, issues: list[Issue]) -> None:
-    for site_id, raw in _mapping(doc, issues).items():
+    for site_id, raw in top_mapping(doc, issues).items():
         if not isinstance(raw, dict):
             issues.append(Issue(doc.name, doc.line_of((site_id,)), site_id,
-                                f"expected a mapping of name, address, gps, got {_kind_of(raw)}"))
+                                f"expected a mapping of name, address, gps, got {kind_of(raw)}"))
             continue
         site = _validate(Site, {"id": site_id, **raw}, doc, (site_id,), issues)
         if site:
@@ -247,7 +161,7 @@ def _inherited(name: str, groups: dict[str, Any], key: str) -> Any:
 def _read_devices(doc: YamlDoc, groups_doc: YamlDoc, groups: dict[str, Any], defaults: dict[str, Any],
                   inv: Inventory, issues: list[Issue]) -> None:
     declared_groups = set(groups_doc.data) if isinstance(groups_doc.data, dict) else set()
-    for name, raw in _entries(doc, "host", issues).items():
+    for name, raw in entries(doc, "host", issues).items():
         data = dict(raw.get("data") or {})
         member_of = list(raw.get("groups") or [])
         for g in member_of:
@@ -280,11 +194,11 @@ def _read_devices(doc: YamlDoc, groups_doc: YamlDoc, groups: dict[str, Any], def
 
 
 def _read_plant(doc: YamlDoc, key: str, model: type[BaseModel], into: dict[str, Any], issues: list[Issue]) -> None:
-    entries = _mapping(doc, issues).get(key)
-    if not isinstance(entries, list):
+    listed = top_mapping(doc, issues).get(key)
+    if not isinstance(listed, list):
         issues.append(Issue(doc.name, doc.line_of((key,)), key, f"expected a list under {key}:"))
         return
-    for i, raw in enumerate(entries):
+    for i, raw in enumerate(listed):
         item = _validate(model, raw, doc, (key, i), issues)
         if item is None:
             continue
@@ -294,7 +208,7 @@ def _read_plant(doc: YamlDoc, key: str, model: type[BaseModel], into: dict[str, 
 
 
 def _read_pusat_data(doc: YamlDoc, inv: Inventory, issues: list[Issue]) -> None:
-    raw = _mapping(doc, issues)
+    raw = top_mapping(doc, issues)
     if raw:
         pusat = _validate(PusatData, raw, doc, (), issues)
         if pusat:

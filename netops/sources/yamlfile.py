@@ -80,6 +80,14 @@ class YamlDoc:
         return line
 
 
+def field_path(loc: tuple[str | int, ...]) -> str:
+    """`("links", 1, "a", "device")` -> `links[1].a.device`: the way a person points into YAML."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(file)"
+
+
 def display_path(path: Path) -> str:
     """Relative to the working directory when inside it: shorter, and what the user typed."""
     try:

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from netops.errors import InputError, Issue
 from netops.models.diagram import LanDiagram, device_key
 from netops.sources.diagrams.limits import MAX_DEVICES, MAX_LINKS, check_count
-from netops.sources.inventory import field_path
+from netops.sources.yamlfile import field_path
 
 
 @dataclass

@@ -9,6 +9,7 @@ from netops.cli.context import AppContext, pass_app
 from netops.models.inventory import Role
 from netops.report.output import console, emit_json, shown, table
 from netops.sources.inventory import check_inventory
+from netops.text import visible
 
 
 @click.group("inventory")
@@ -45,7 +46,7 @@ def list_devices(app: AppContext, pd_code: str | None, role: str | None, as_json
     """Devices, filtered by PD and role."""
     inv = app.inventory
     if pd_code and pd_code.upper() not in inv.pds:
-        raise click.BadParameter(f"unknown PD {pd_code}", param_hint="--pd")
+        raise click.BadParameter(f"unknown PD {visible(pd_code)}", param_hint="--pd")
     devices = [d for d in inv.devices.values()
                if (not pd_code or d.pd == pd_code.upper()) and (not role or d.role.value == role)]
     if as_json:
@@ -66,7 +67,7 @@ def show(app: AppContext, host: str, as_json: bool) -> None:
     inv = app.inventory
     device = inv.devices.get(host)
     if device is None:
-        raise click.BadParameter(f"unknown device {host}", param_hint="HOST")
+        raise click.BadParameter(f"unknown device {visible(host)}", param_hint="HOST")
     links = [link for link in inv.links.values() if host in (link.a.device, link.b.device)]
     if as_json:
         emit_json({"device": device, "pd": inv.pds.get(device.pd), "site": inv.sites.get(device.site), "links": links})

@@ -33,6 +33,7 @@ from netops.report.svg_safe import sanitise_svg
 from netops.sources.diagrams import read_diagram, read_diagram_file
 from netops.sources.inventory import check_inventory
 from netops.sources.secrets import load_secrets
+from netops.sources.yamlfile import load_yaml
 from netops.store.db import Store
 from netops.store.snapshots import save_snapshot
 from tests.diagrams.conftest import PD, observe, sample_inventory
@@ -357,3 +358,15 @@ def test_suspicious_but_legal_inventory_gives_warnings(tmp_path: Path, monkeypat
     assert "gateway 10.20.0.1 is inside the pool" in warned[("inventory/pusat_data.yaml", "ip_pools[1].gateway")]
     result = invoke("inventory", "validate", "--json")
     assert len(json.loads(result.stdout)["warnings"]) == len(inv.warnings) == 5
+
+
+def test_a_few_anchors_and_merge_keys_are_still_fine(tmp_path: Path) -> None:
+    """The bounds refuse bombs, not the YAML people write: a shared block reused by a few entries."""
+    path = tmp_path / "hosts.yaml"
+    path.write_text("base: &base {groups: [platform_ios], data: {role: access-switch, site: s}}\n"
+                    "sw-01: {<<: *base, hostname: 127.0.0.1}\nsw-02: {<<: *base, hostname: 127.0.0.2}\n"
+                    "sw-03: *base\n")
+    data = load_yaml(path).data
+    assert data["sw-02"] == {"groups": ["platform_ios"], "data": {"role": "access-switch", "site": "s"},
+                             "hostname": "127.0.0.2"}
+    assert data["sw-03"] == data["base"]

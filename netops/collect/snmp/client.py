@@ -7,7 +7,9 @@ address. SNMPv3 (USM) lives in v3.py and plugs in through `exchange` with its ow
 A closed port answers with an ICMP port-unreachable. An unconnected socket is not told which
 request that was, so on Linux the socket asks for its ICMP errors (IP_RECVERR): each comes back
 on the error queue with the datagram that caused it, whose id names the request, which fails
-at once as `refused` instead of waiting out every retry.
+at once as `refused` instead of waiting out every retry. With IP_RECVERR a pending error also
+fails the socket's next send (to any device): `send` reads the error queue and sends again, so
+one closed port never costs another device its datagram.
 """
 from __future__ import annotations
 
@@ -135,6 +137,19 @@ class _Dispatcher(asyncio.DatagramProtocol):
             entry[1].set_exception(SnmpParseError(f"bad response from {addr[0]}: {exc}"))
         except SnmpError as exc:
             entry[1].set_exception(exc)
+
+    def send(self, transport: asyncio.DatagramTransport, packet: bytes, addr: Addr) -> None:
+        """Send now; an error left pending by another device's ICMP message is read, then the send retried."""
+        if self.sock is not None:
+            for _ in range(2):
+                try:
+                    self.sock.sendto(packet, addr)
+                    return
+                except (BlockingIOError, InterruptedError):
+                    break                       # the transport queues it until the socket is writable
+                except OSError as exc:          # that pending error, consumed by this send
+                    self.error_received(exc)
+        transport.sendto(packet, addr)
 
     def error_received(self, exc: Exception) -> None:
         """An ICMP error: the error queue says which datagram caused it; a refused one fails its request."""
@@ -270,7 +285,7 @@ class SnmpClient:
             for _ in range(self.retries + 1):
                 fut: asyncio.Future[T | None] = loop.create_future()
                 proto.pending[rid] = (addr, fut, decode)
-                transport.sendto(packet, addr)
+                proto.send(transport, packet, addr)
                 handle = loop.call_later(self.timeout, _expire, fut)
                 try:
                     answer = await fut

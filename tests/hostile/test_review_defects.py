@@ -298,20 +298,32 @@ def test_store_report_and_plans_are_not_world_readable(tmp_path: Path, scratch_s
 
 
 def test_a_closed_snmp_port_is_refused_at_once() -> None:
+    """Before: `timeout` after every retry. The kernel rate-limits ICMP machine-wide (1000/s, shared with
+    whatever else runs), so one of three tries, each bounded well below its 4 x 30 s of retries, must
+    come back `refused`."""
     probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     probe.bind(("127.0.0.1", 0))
     port = probe.getsockname()[1]
     probe.close()                  # nobody listens there now
 
-    async def poll() -> SnmpError:
+    async def poll() -> str:
         async with SnmpClient(timeout=30, retries=3) as client:
             session = await client.session(SnmpTarget(name="closed", host="127.0.0.1", port=port,
                                                       credentials=SnmpCredentials.v2c("public")))
-            with pytest.raises(SnmpError) as caught:
-                await asyncio.wait_for(session.get([(1, 3, 6, 1, 2, 1, 1, 5, 0)]), timeout=10)
-            return caught.value
+            try:
+                await asyncio.wait_for(session.get([(1, 3, 6, 1, 2, 1, 1, 5, 0)]), timeout=3)
+            except SnmpError as exc:
+                return exc.reason
+            except TimeoutError:
+                return "still waiting"
+            return "answered"
 
-    assert asyncio.run(poll()).reason == "refused"   # not a timeout: 4 x 30 s would have passed the 10 s bound
+    reasons = []
+    for _ in range(3):
+        reasons.append(asyncio.run(poll()))
+        if reasons[-1] == "refused":
+            break
+    assert reasons[-1] == "refused", reasons
 
 
 def test_read_diagram_file_on_a_folder_is_one_error(tmp_path: Path) -> None:

@@ -199,5 +199,6 @@ def test_a_refused_port_costs_no_other_device_its_datagram() -> None:
             transport.close()
 
     (refused,), answered, agent = asyncio.run(asyncio.wait_for(main(), 30))
-    assert isinstance(refused, SnmpError) and refused.reason == "refused"
+    # `timeout` only if the kernel's machine-wide ICMP rate limit dropped the port-unreachable
+    assert isinstance(refused, SnmpError) and refused.reason in ("refused", "timeout")
     assert answered == [((1, 3, 6, 1, 2, 1, 1, 5, 0), b"sw")] and len(agent.requests) == 1

@@ -134,6 +134,7 @@ def _compressed_page(xml: str) -> str:
 @pytest.mark.parametrize(("name", "make", "words"), [
     ("rows.csv", lambda: "a_device,a_interface,b_device,b_interface\n" + "".join(
         f"sw-{i},e1,sw-{i + 1},e2\n" for i in range(10_000)), "more than 2,000 devices"),
+    ("blank.csv", lambda: "a_device,a_interface,b_device,b_interface\n" + "\n" * 5_000_000, "more than 10,000 rows"),
     ("many.json", lambda: json.dumps({"devices": [{"name": f"d{i}"} for i in range(200_000)]}),
      "more than 150,000 objects"),
     ("boxes.drawio", lambda: '<mxfile><diagram name="p"><mxGraphModel><root>' + "".join(

@@ -18,7 +18,7 @@ from typing import Any
 from netops.errors import InputError
 from netops.models.diagram import device_key
 from netops.sources.diagrams.common import DiagramRead, parse_speed, validate_diagram
-from netops.sources.diagrams.limits import MAX_DEVICES, MAX_LINKS, check_count
+from netops.sources.diagrams.limits import MAX_DEVICES, MAX_LINKS, MAX_ROWS, check_count
 from netops.sources.diagrams.safexml import check_size
 
 FORMAT = "csv"
@@ -82,6 +82,7 @@ def read(data: bytes, name: str) -> DiagramRead:
     links: list[dict[str, Any]] = []
     try:
         for line_no, row in enumerate(rows, start=2):
+            check_count(name, "rows", line_no - 1, MAX_ROWS, "(rows)", line_no)
             if not any(cell.strip() for cell in row):
                 continue
             _read_row(row, columns, devices, links, name, line_no)

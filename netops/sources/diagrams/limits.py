@@ -12,6 +12,7 @@ refusal is one line saying which limit and what to do.
   MAX_LINKS           5,000 links per diagram (a tree of 2,000 devices has 1,999; redundancy adds some)
   MAX_SHAPES          30,000 shapes in a drawing: boxes, lines, labels, legends and decorations
   MAX_VALUES          150,000 values in a YAML/JSON diagram (a 2,000-device, 5,000-link file has ~75,000)
+  MAX_ROWS            10,000 rows in a CSV, blank ones included (one cable or spare device per row)
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ MAX_DEVICES = 2_000
 MAX_LINKS = 5_000
 MAX_SHAPES = 30_000
 MAX_VALUES = 150_000
+MAX_ROWS = 10_000
 
 _ADVICE = "a PD LAN diagram never needs that many; draw one diagram per building if the LAN really is that big"
 

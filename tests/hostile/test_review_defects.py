@@ -134,6 +134,8 @@ def _compressed_page(xml: str) -> str:
 @pytest.mark.parametrize(("name", "make", "words"), [
     ("rows.csv", lambda: "a_device,a_interface,b_device,b_interface\n" + "".join(
         f"sw-{i},e1,sw-{i + 1},e2\n" for i in range(10_000)), "more than 2,000 devices"),
+    ("empty-elements.graphml", lambda: "<graphml><graph>" + "<x/>" * 2_000_000 + "</graph></graphml>",
+     "more than 300,000 XML elements"),
     ("blank.csv", lambda: "a_device,a_interface,b_device,b_interface\n" + "\n" * 5_000_000, "more than 10,000 rows"),
     ("many.json", lambda: json.dumps({"devices": [{"name": f"d{i}"} for i in range(200_000)]}),
      "more than 150,000 objects"),

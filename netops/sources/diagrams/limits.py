@@ -13,6 +13,7 @@ refusal is one line saying which limit and what to do.
   MAX_SHAPES          30,000 shapes in a drawing: boxes, lines, labels, legends and decorations
   MAX_VALUES          150,000 values in a YAML/JSON diagram (a 2,000-device, 5,000-link file has ~75,000)
   MAX_ROWS            10,000 rows in a CSV, blank ones included (one cable or spare device per row)
+  MAX_ELEMENTS        300,000 XML elements per file or page (a shape is 2-6 elements: 30,000 shapes fit)
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ MAX_LINKS = 5_000
 MAX_SHAPES = 30_000
 MAX_VALUES = 150_000
 MAX_ROWS = 10_000
+MAX_ELEMENTS = 300_000
 
 _ADVICE = "a PD LAN diagram never needs that many; draw one diagram per building if the LAN really is that big"
 

@@ -8,7 +8,8 @@ access points) plus redundant cables up to the link limit for the largest size, 
 format, read and checked against a sweep in which every device answered and sees every declared
 neighbour over LLDP (the most work for the check). `--picture` also renders the HTML report with
 its Graphviz picture. Hostile cases: files built to exhaust the old readers (a 1M-row CSV, a
-500k-device JSON, a 120k-box draw.io, 40 compressed pages each under the per-page cap); each must
+500k-device JSON, a 120k-box draw.io, 40 compressed pages each under the per-page cap, 10 MB of blank CSV
+lines or of empty XML elements); each must
 be refused quickly with a one-line error. Every case runs in a fresh process, so "peak MB" is that
 process's maximum resident set (VmHWM: Python and the imports included). "napalm s" is the one-off
 import of NAPALM's interface-name table that the check's first name comparison pays (~0.5 s); "total s"
@@ -135,7 +136,11 @@ def hostile_files() -> dict[str, tuple[str, bytes]]:
     filler = "<mxGraphModel><root>" + "<!--" + "x" * (9 * 2**20) + "--></root></mxGraphModel>"
     page = compress(filler)
     pages = "".join(f'<diagram name="p{i}">{page}</diagram>' for i in range(40))
+    empty = b"<graphml><graph>" + b"<x/>" * (10 * 2**20 // 4 - 16) + b"</graph></graphml>"
+    blank = b"a_device,a_interface,b_device,b_interface\n" + b"\n" * (10 * 2**20 - 64)
     return {"1M-row CSV": ("rows.csv", rows.encode()[: 10 * 2**20 - 1]),
+            "10M blank CSV lines": ("blank.csv", blank),
+            "2.6M empty XML elements": ("empty.graphml", empty),
             "500k-device JSON": ("many.json", many.encode()[: 10 * 2**20 - 2] + b"]}"),
             "120k-box draw.io": ("boxes.drawio", drawio_boxes.encode()),
             "40 pages of 9 MB": ("pages.drawio", f"<mxfile>{pages}</mxfile>".encode())}

@@ -16,8 +16,6 @@ from netops.errors import ConfigError, InputError
 from netops.sources.yamlfile import load_yaml
 
 CONFIG_NAME = "netops.yaml"
-CONFIG_KEYS = frozenset({"inventory_dir", "topology_dir", "store", "secrets_file", "lab_state", "diagrams_dir",
-                         "policies", "sweep", "audit"})
 
 
 class Policy(BaseModel):
@@ -35,6 +33,24 @@ class AuditSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     fibre_cost_idr_per_m: int = Field(default=150_000, gt=0)
+
+
+class ConfigFile(BaseModel):
+    """netops.yaml as written: every key optional, each of the type it must have."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    inventory_dir: str | None = None
+    topology_dir: str | None = None
+    store: str | None = None
+    secrets_file: str | None = None
+    lab_state: str | None = None
+    diagrams_dir: str | None = None
+    policies: list[dict[str, Any]] | None = None
+    sweep: dict[str, Any] | None = None
+    audit: dict[str, Any] | None = None
+
+
+CONFIG_KEYS = frozenset(ConfigFile.model_fields)
 
 
 class Config(BaseModel):
@@ -80,12 +96,20 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
     root = Path.cwd().resolve()
     if path is not None:
         doc = load_yaml(path)
-        raw = doc.data if isinstance(doc.data, dict) else {}
+        if not isinstance(doc.data, dict):
+            raise InputError.at(doc.name, 1, "(file)", "expected a mapping of settings")
+        raw = doc.data
         root = path.resolve().parent
         for key in raw:
             if key not in CONFIG_KEYS:
                 raise InputError.at(doc.name, doc.line_of((key,)), key,
                                     f"unknown setting (known: {', '.join(sorted(CONFIG_KEYS))})")
+        try:
+            ConfigFile.model_validate(raw)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            loc = tuple(err["loc"])
+            raise InputError.at(doc.name, doc.line_of(loc), ".".join(str(p) for p in loc), err["msg"]) from exc
         if isinstance(raw.get("store"), str) and _has_password(raw["store"]):
             raise InputError.at(doc.name, doc.line_of(("store",)), "store",
                                 "holds a password: keep it out of the project (the URL in NETOPS_STORE, "

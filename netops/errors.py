@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from netops.text import visible
+
 
 class NetopsError(Exception):
     """Base of every error netops raises on purpose."""
@@ -24,7 +26,7 @@ class Issue:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line is not None else self.file
-        return f"{where}: {self.field}: {self.message}"
+        return visible(f"{where}: {self.field}: {self.message}")   # one line, whatever the names hold
 
     def as_dict(self) -> dict[str, object]:
         return {"file": self.file, "line": self.line, "field": self.field, "message": self.message}

@@ -14,6 +14,10 @@ Links touching a device that is missing are not judged again (the device finding
 LLDP adjacencies the diagram does not explain become *link not in diagram* (peer in the
 inventory or drawn) or *unmanaged peer* (peer nobody declared); uplinks to managed devices
 of other PDs (the Dinas' WAN) are out of the PD's scope.
+
+Cost: O(devices + links + LLDP entries): every lookup by name goes through a dict built once
+(declared devices, inventory hosts by name and IP, who is seen over LLDP, each device's lines),
+so a diagram at the size limit is checked in well under a second.
 """
 from __future__ import annotations
 
@@ -109,6 +113,18 @@ class _Checker:
         self.explained: set[frozenset[tuple[str, str]]] = set()
         self.reported_ports: set[tuple[str, str]] = set()
         self.neighbours = {key: self._neighbours(o) for key, o in self.obs.items()}
+        self.declared = {device_key(d.name): d for d in diagram.devices}
+        self.seen_over_lldp = {device_key(n.name) for ns in self.neighbours.values() for n in ns}
+        self.lines_of: dict[str, list[DeclaredLink]] = {}
+        for link in diagram.links:
+            for end in {device_key(link.a.device), device_key(link.b.device)}:
+                self.lines_of.setdefault(end, []).append(link)
+        self._hosts: dict[str, str] = {}
+        self.ports = {key: {if_key(p): p for p in o.interfaces} for key, o in self.obs.items()}
+        self.on_port: dict[str, dict[str, list[_Neighbour]]] = {}
+        for key, ns in self.neighbours.items():
+            for n in ns:
+                self.on_port.setdefault(key, {}).setdefault(if_key(n.port), []).append(n)
 
     @staticmethod
     def _neighbours(obs: DeviceObservation) -> list[_Neighbour]:
@@ -119,12 +135,13 @@ class _Checker:
     def host_of(self, name: str) -> str:
         """Inventory key of a declared device: by host name, else by management IP; else its own key."""
         key = device_key(name)
-        if key in self.devices:
-            return key
-        declared = self.diagram.device(name)
-        if declared and declared.mgmt_ip and str(declared.mgmt_ip) in self.by_ip:
-            return device_key(self.by_ip[str(declared.mgmt_ip)])
-        return key
+        if key not in self._hosts:
+            declared = self.declared.get(key)
+            if key not in self.devices and declared and declared.mgmt_ip and str(declared.mgmt_ip) in self.by_ip:
+                self._hosts[key] = device_key(self.by_ip[str(declared.mgmt_ip)])
+            else:
+                self._hosts[key] = key
+        return self._hosts[key]
 
     def add(self, item: Finding) -> None:
         self.out.findings.append(item)
@@ -146,7 +163,7 @@ class _Checker:
 
     # devices -----------------------------------------------------------------------------------------------
     def seen_by_neighbour(self, key: str) -> bool:
-        return any(device_key(n.name) == key for ns in self.neighbours.values() for n in ns)
+        return key in self.seen_over_lldp
 
     def check_device(self, declared: DeclaredDevice) -> None:
         key = self.host_of(declared.name)
@@ -158,8 +175,7 @@ class _Checker:
             reason = self._absence(key, inventory)
             if reason:
                 self.missing.add(device_key(declared.name))
-                links = [link_subject(k) for k in self.diagram.links
-                         if device_key(declared.name) in (device_key(k.a.device), device_key(k.b.device))]
+                links = [link_subject(k) for k in self.lines_of.get(device_key(declared.name), [])]
                 self.add(finding(FindingKind.device_missing, declared.name,
                                  reason + (f"; its lines: {', '.join(links)}" if links else ""),
                                  devices=[declared.name], device=declared.name, why=reason))
@@ -243,9 +259,8 @@ class _Checker:
             sees = any(n.is_(far_name, far.interface) or n.is_(far.device, far.interface)
                        for n in self.neighbours[host])
             return _EndView(host, end.device, None, "", far_text, "unknown", sees, [], None)
-        ports = {if_key(p): p for p in obs.interfaces}
-        port = ports.get(if_key(end.interface), canonical_interface(end.interface))
-        on_port = [n for n in self.neighbours[host] if if_key(n.port) == if_key(end.interface)]
+        port = self.ports[host].get(if_key(end.interface), canonical_interface(end.interface))
+        on_port = self.on_port.get(host, {}).get(if_key(end.interface), [])
         sees = any(n.is_(far_name, far.interface) or n.is_(far.device, far.interface) for n in on_port)
         others = [] if sees else [n.show() for n in on_port]
         state = obs.interfaces.get(port)

@@ -5,10 +5,10 @@ import sys
 from pathlib import Path
 
 import click
-from rich.markup import escape
+
 
 from netops.cli.context import AppContext, pass_app
-from netops.report.output import console, emit_json, table
+from netops.report.output import console, emit_json, table, shown
 
 REPOSITORY_HELP = "The backup repository (default: var/configs under the project, as the backup task writes)."
 
@@ -35,8 +35,8 @@ def history_cmd(app: AppContext, host: str, repository: str | None, as_json: boo
     if as_json:
         emit_json([r.__dict__ for r in revisions])
         return
-    console.print(table(f"{escape(host)}: {len(revisions)} change(s)", ["commit", "at", "message"],
-                        [(r.commit[:12], r.at, escape(r.message)) for r in revisions]))
+    console.print(table(f"{shown(host)}: {len(revisions)} change(s)", ["commit", "at", "message"],
+                        [(r.commit[:12], r.at, shown(r.message)) for r in revisions]))
 
 
 @command.command("diff")

@@ -4,10 +4,10 @@ from __future__ import annotations
 import sys
 
 import click
-from rich.markup import escape
+
 
 from netops.cli.context import AppContext, pass_app
-from netops.report.output import console, emit_json, table
+from netops.report.output import console, emit_json, table, shown
 
 
 @click.command("diagnose")
@@ -20,32 +20,32 @@ from netops.report.output import console, emit_json, table
 def command(app: AppContext, target: str, timeout: float, oob: bool, as_json: bool) -> None:
     """TARGET is a PD code, a device, an IP address or a VPS name. Exit 1 when a fault is found."""
     from netops.app.diagnose import diagnose
-    with console.status(f"checking the network for {escape(target)} ..."):
+    with console.status(f"checking the network for {shown(target)} ..."):
         result = diagnose(app.config, app.inventory, app.store, target, timeout=timeout, in_band=not oob)
     if as_json:
         emit_json(result.model_dump(mode="json"))
         sys.exit(0 if result.verdict == "healthy" else 1)
     colour = {"healthy": "green", "degraded": "yellow"}.get(result.verdict, "red")
-    console.print(f"[bold {colour}]{result.verdict.upper()}[/] {escape(result.cause or '')}  "
+    console.print(f"[bold {colour}]{result.verdict.upper()}[/] {shown(result.cause or '')}  "
                   f"(confidence {result.confidence}, {result.seconds} s, snapshot {result.snapshot_id})")
     if result.tied_with:
-        console.print(f"  cannot be told apart from: {escape(', '.join(result.tied_with))}")
+        console.print(f"  cannot be told apart from: {shown(', '.join(result.tied_with))}")
     for line in result.evidence:
-        console.print(f"  - {escape(line)}", highlight=False)
+        console.print(f"  - {shown(line)}", highlight=False)
     if result.pds_cut_off:
-        console.print(f"[red]PDs cut off[/red]: {escape(', '.join(result.pds_cut_off))}")
+        console.print(f"[red]PDs cut off[/red]: {shown(', '.join(result.pds_cut_off))}")
     if result.pds_on_last_path:
-        console.print(f"[yellow]PDs now on their last path[/yellow]: {escape(', '.join(result.pds_on_last_path))}")
+        console.print(f"[yellow]PDs now on their last path[/yellow]: {shown(', '.join(result.pds_on_last_path))}")
     if result.vps_unreachable:
-        console.print(f"VPS their PDs cannot reach: {escape(', '.join(result.vps_unreachable))}")
+        console.print(f"VPS their PDs cannot reach: {shown(', '.join(result.vps_unreachable))}")
     if result.still_reachable_via:
-        console.print(f"{escape(result.target)} still reachable via {escape(' > '.join(result.still_reachable_via))}")
+        console.print(f"{shown(result.target)} still reachable via {shown(' > '.join(result.still_reachable_via))}")
     if result.place:
         console.print(table("Where", ["fibre", "length m", "ducts (route)", "ends"],
                             [(p.cable, p.length_m, "; ".join(f"{d['id']} ({d['route']})" for d in p.ducts),
                               " | ".join(f"{e['device']} {e['port']} @ {e['site']}" for e in p.ends))
                              for p in result.place]))
     if result.field_action:
-        console.print(f"[bold]Field action[/bold]: {escape(result.field_action)}")
-    console.print(f"[bold]Pesan untuk Tier 1[/bold]: {escape(result.message_tier1)}")
+        console.print(f"[bold]Field action[/bold]: {shown(result.field_action)}")
+    console.print(f"[bold]Pesan untuk Tier 1[/bold]: {shown(result.message_tier1)}")
     sys.exit(0 if result.verdict == "healthy" else 1)

@@ -15,13 +15,14 @@ from rich.progress import Progress, TaskID
 
 from netops.analysis.diagram_check import DiagramCheck, check_diagram, diagram_changes
 from netops.cli.context import AppContext, pass_app
+from netops.files import write_private
 from netops.collect.base import CollectResult
 from netops.errors import InputError, NotFoundError
 from netops.models.diagram import LanDiagram, Verdict, device_key
 from netops.models.observation import Snapshot
 from netops.report.diagram_html import ReportInput, render_html
 from netops.report.i18n import LANGS, t
-from netops.report.output import console, emit_json, err_console, table
+from netops.report.output import console, emit_json, err_console, shown, table
 from netops.sources.diagrams import DiagramRead, load_bytes, read_diagram
 from netops.store import submissions as subs
 from netops.store.snapshots import latest_snapshot, load_snapshot, save_snapshot
@@ -121,7 +122,7 @@ def validate(app: AppContext, file: str, pd_code: str, against: str | None, as_j
     if html_out:
         report = ReportInput(pd, app.inventory.pds[pd].name, file, read.format, read.diagram, check, read.notes,
                              _against_text(snapshot, lang))
-        Path(html_out).write_text(render_html(report, lang), encoding="utf-8")
+        write_private(Path(html_out), render_html(report, lang))
     verdict = Verdict.findings if check.findings else Verdict.matches
     if as_json:
         emit_json({"pd": pd, "file": file, "format": read.format, "verdict": verdict.value,
@@ -130,13 +131,13 @@ def validate(app: AppContext, file: str, pd_code: str, against: str | None, as_j
                    "notes": read.notes, "hosts": check.hosts})
     else:
         for note in read.notes:
-            err_console.print(f"[dim]note[/dim] {note}", highlight=False, soft_wrap=True)
+            err_console.print(f"[dim]note[/dim] {shown(note)}", highlight=False, soft_wrap=True)
         if check.findings:
             console.print(table(f"{pd}: {len(check.findings)} finding(s) against snapshot {snapshot.id}",
                                 ["severity", "kind", "subject", "reason"],
                                 [(f.severity.value, f.kind.value, f.subject, f.reason) for f in check.findings]))
         else:
-            console.print(f"[green]MATCHES[/green]: {pd}'s diagram ({len(read.diagram.devices)} devices, "
+            console.print(f"[green]MATCHES[/green]: {shown(pd)}'s diagram ({len(read.diagram.devices)} devices, "
                           f"{len(read.diagram.links)} links) agrees with snapshot {snapshot.id}")
     sys.exit(1 if check.findings else 0)
 
@@ -165,7 +166,7 @@ def submit(app: AppContext, file: str, pd_code: str, against: str | None, receiv
         emit_json({"id": sub.id, "pd": pd, "sha256": sub.sha256, "received_at": sub.received_at,
                    "verdict": sub.verdict.value, "findings": len(sub.findings), "snapshot_id": sub.snapshot_id})
     else:
-        console.print(f"submission {sub.id} of {pd} stored ({sub.sha256[:12]}), received "
+        console.print(f"submission {sub.id} of {shown(pd)} stored ({sub.sha256[:12]}), received "
                       f"{sub.received_at:%Y-%m-%d}: {sub.verdict.value}"
                       + (f", {len(findings)} finding(s)" if findings else ""))
 

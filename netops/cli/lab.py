@@ -18,7 +18,7 @@ from netops.lab.select import select_devices
 from netops.lab.state import load_state
 from netops.lab.status import lab_status
 from netops.lab.system import missing_prerequisites
-from netops.report.output import console, emit_json, err_console, table
+from netops.report.output import console, emit_json, err_console, shown, table
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 
@@ -71,7 +71,7 @@ def up(app: AppContext, pds: tuple[str, ...], max_routers: int | None, as_json: 
     console.print(f"lab up: {result['devices']} devices ({routers} routers), {result['links']} links, "
                   f"{result['ducts']} ducts in {state.bringup_seconds} s")
     if left_out:
-        console.print(f"left out (--max-routers {max_routers}): {', '.join(left_out)}")
+        console.print(f"left out (--max-routers {max_routers}): {shown(', '.join(left_out))}")
     console.print("credentials are in the lab state file (root only); `netops lab status` shows LLDP")
 
 
@@ -85,7 +85,7 @@ def status(app: AppContext, as_json: bool) -> None:
         if as_json:
             emit_json({"state_file": str(app.config.lab_state), "phase": "none"})
         else:
-            console.print(f"no lab is up (state file {app.config.lab_state})")
+            console.print(f"no lab is up (state file {shown(app.config.lab_state)})")
         sys.exit(1)
     report = lab_status(state, str(app.config.lab_state))
     if as_json:
@@ -133,7 +133,7 @@ def _fault_command(name: str, action: Callable[[Path, str], faults.Fault], metav
         if as_json:
             emit_json(done.model_dump())
         else:
-            console.print(f"fault {done.kind} on {done.target}")
+            console.print(f"fault {done.kind} on {shown(done.target)}")
 
 
 _fault_command("cut", faults.cut, "LINK_ID", "Cut a fibre link: both ends down.")
@@ -156,4 +156,4 @@ def restore(app: AppContext, target: str | None, everything: bool, as_json: bool
     if as_json:
         emit_json([f.model_dump() for f in undone])
     else:
-        console.print(f"restored {len(undone)} fault(s)" + "".join(f"\n  {f.kind} {f.target}" for f in undone))
+        console.print(f"restored {len(undone)} fault(s)" + "".join(f"\n  {f.kind} {shown(f.target)}" for f in undone))

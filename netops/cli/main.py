@@ -8,7 +8,7 @@ import click
 
 from netops.cli.context import AppContext
 from netops.errors import ConfigError, InputError, NetopsError
-from netops.report.output import err_console
+from netops.report.output import err_console, shown
 
 # Command name -> module of netops.cli exposing `command` (a click group or command).
 # Modules are imported only when their command runs: `netops vps list` never pays for NAPALM.
@@ -49,10 +49,10 @@ class NetopsGroup(click.Group):
             return super().invoke(ctx)
         except InputError as exc:
             for issue in exc.issues:
-                err_console.print(f"[red]error[/red] {issue}", highlight=False, soft_wrap=True)
+                err_console.print(f"[red]error[/red] {shown(issue)}", highlight=False, soft_wrap=True)
             sys.exit(2)
         except (ConfigError, NetopsError) as exc:
-            err_console.print(f"[red]error[/red] {exc}", highlight=False, soft_wrap=True)
+            err_console.print(f"[red]error[/red] {shown(exc)}", highlight=False, soft_wrap=True)
             sys.exit(2)
 
 

@@ -5,10 +5,10 @@ import sys
 from pathlib import Path
 
 import click
-from rich.markup import escape
+
 
 from netops.cli.context import AppContext, pass_app
-from netops.report.output import console, emit_json, table
+from netops.report.output import console, emit_json, table, shown
 
 
 class PlayGroup(click.Group):
@@ -43,7 +43,7 @@ def run_cmd(app: AppContext, playbook: Path, limit: str | None, check: bool, acc
         def progress(task: str, hosts: int) -> None:
             if current:
                 bar.update(current[0], completed=1)
-            current[:] = [bar.add_task(f"{escape(task)} ({hosts} host(s))", total=1)]
+            current[:] = [bar.add_task(f"{shown(task)} ({hosts} host(s))", total=1)]
         run = run_playbook(app.config, app.inventory, app.store, playbook, limit=limit, check=check,
                            accept_risk=accept_risk, progress=progress)
     if as_json:
@@ -52,13 +52,13 @@ def run_cmd(app: AppContext, playbook: Path, limit: str | None, check: bool, acc
         failures = [r for r in run.results if r.status == "failed"]
         if failures:
             console.print(table("Failed", ["task", "host", "message"],
-                                [(escape(r.task), escape(r.host), escape(r.message)) for r in failures]))
+                                [(shown(r.task), shown(r.host), shown(r.message)) for r in failures]))
         recap = sorted(run.recap().items(), key=lambda kv: (-kv[1]["failed"], -kv[1]["changed"], kv[0]))
-        console.print(table(f"PLAY RECAP {escape(run.playbook)} (run {run.id}{', check' if check else ''})",
+        console.print(table(f"PLAY RECAP {shown(run.playbook)} (run {run.id}{', check' if check else ''})",
                             ["host", "ok", "changed", "failed", "skipped"],
-                            [(escape(h), c["ok"], c["changed"], c["failed"], c["skipped"]) for h, c in recap]))
+                            [(shown(h), c["ok"], c["changed"], c["failed"], c["skipped"]) for h, c in recap]))
         for risk in run.risks:
-            console.print(f"[yellow]risk[/yellow] {escape(risk)}")
+            console.print(f"[yellow]risk[/yellow] {shown(risk)}")
     sys.exit(1 if run.failed_hosts else 0)
 
 
@@ -74,7 +74,7 @@ def history_cmd(app: AppContext, playbook: str | None, as_json: bool) -> None:
         emit_json(rows)
         return
     console.print(table("Playbook runs", ["id", "playbook", "started", "by", "check", "failed hosts", "sha256"],
-                        [(r["id"], escape(r["playbook"]), r["started_at"], escape(r["actor"]), "yes" if r["check_only"] else "",
+                        [(r["id"], shown(r["playbook"]), r["started_at"], shown(r["actor"]), "yes" if r["check_only"] else "",
                           r["failed"], r["sha256"][:12]) for r in rows]))
 
 

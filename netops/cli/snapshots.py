@@ -6,12 +6,14 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.markup import escape
+
+
+from rich.text import Text
 
 from netops.analysis.snapshot_diff import SnapshotDiff, diff_snapshots
 from netops.cli.context import AppContext, pass_app
 from netops.models.observation import LinkState, Snapshot
-from netops.report.output import console, emit_json, table
+from netops.report.output import console, emit_json, shown, table
 from netops.store.snapshots import list_snapshots, load_snapshot
 
 _STATE_STYLE = {
@@ -86,7 +88,7 @@ def snapshot_json(snapshot: Snapshot) -> dict[str, Any]:
 def print_snapshot(snapshot: Snapshot, *, all_links: bool = True) -> None:
     seconds = (snapshot.finished_at - snapshot.started_at).total_seconds()
     console.print(
-        f"[bold]snapshot {snapshot.id}[/bold] by {snapshot.actor} at {snapshot.started_at:%Y-%m-%d %H:%M:%S}"
+        f"[bold]snapshot {snapshot.id}[/bold] by {shown(snapshot.actor)} at {snapshot.started_at:%Y-%m-%d %H:%M:%S}"
         f" UTC ({seconds:.1f} s, via {','.join(snapshot.request.get('via', []))}): "
         f"{len(snapshot.observations)} answered, {len(snapshot.failures)} failed",
         highlight=False,
@@ -120,7 +122,7 @@ def print_snapshot(snapshot: Snapshot, *, all_links: bool = True) -> None:
             f"fibre links ({', '.join(f'{v} {k}' for k, v in link_counts(snapshot).items() if v)})",
             ["cable", "state", "Mb/s", "reason"],
             [
-                (lo.link_id, f"[{_STATE_STYLE[lo.state]}]{lo.state.value}[/]", lo.speed_mbps, lo.reason)
+                (lo.link_id, Text(lo.state.value, style=_STATE_STYLE[lo.state]), lo.speed_mbps, lo.reason)
                 for lo in sorted(links, key=lambda lo: lo.link_id)
             ],
         )
@@ -236,9 +238,9 @@ def import_cmd(app: AppContext, path: Path, fmt: str, platform: str, as_json: bo
     if as_json:
         emit_json(result.model_dump())
         return
-    rows = [("(file)", "refused", 0, 0, escape(reason)) for reason in result.refused_files]
-    rows += [(escape(d.host), "unreadable", 0, 0, escape("; ".join(d.skipped))) for d in result.unreadable]
-    rows += [(escape(d.host), "imported", d.neighbours, d.interfaces, escape("; ".join(d.skipped)))
+    rows = [("(file)", "refused", 0, 0, shown(reason)) for reason in result.refused_files]
+    rows += [(shown(d.host), "unreadable", 0, 0, shown("; ".join(d.skipped))) for d in result.unreadable]
+    rows += [(shown(d.host), "imported", d.neighbours, d.interfaces, shown("; ".join(d.skipped)))
              for d in sorted(result.devices, key=lambda d: (not d.skipped, d.host))]
-    console.print(table(f"Snapshot {result.snapshot_id} imported from {escape(result.path)}",
+    console.print(table(f"Snapshot {result.snapshot_id} imported from {shown(result.path)}",
                         ["device", "result", "neighbours", "interfaces", "not read"], rows))

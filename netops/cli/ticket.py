@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import click
-from rich.markup import escape
+
 
 from netops.cli.context import AppContext, pass_app
 from netops.models.ticket import Priority, Ticket
-from netops.report.output import console, emit_json, table
+from netops.report.output import console, emit_json, table, shown
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 
@@ -15,12 +15,12 @@ def _show(t: Ticket, as_json: bool) -> None:
     if as_json:
         emit_json(t.model_dump(mode="json"))
         return
-    console.print(f"[bold]ticket {t.id}[/bold] {escape(t.pd)} {t.priority.value} {t.status.value} "
-                  f"tier {t.tier}{' incident ' + str(t.incident_id) if t.incident_id else ''}: {escape(t.summary)}")
+    console.print(f"[bold]ticket {t.id}[/bold] {shown(t.pd)} {t.priority.value} {t.status.value} "
+                  f"tier {t.tier}{' incident ' + str(t.incident_id) if t.incident_id else ''}: {shown(t.summary)}")
     for b in t.breaches:
-        console.print(f"  [red]SLA breach[/red] {escape(b)}")
+        console.print(f"  [red]SLA breach[/red] {shown(b)}")
     console.print(table("Timeline", ["at", "who", "what", "text"],
-                        [(e.at.strftime("%Y-%m-%d %H:%M:%S"), escape(e.actor), e.kind, escape(e.text)) for e in t.timeline]))
+                        [(e.at.strftime("%Y-%m-%d %H:%M:%S"), shown(e.actor), e.kind, shown(e.text)) for e in t.timeline]))
 
 
 @click.group("ticket")
@@ -111,7 +111,7 @@ def list_cmd(app: AppContext, open_only: bool, pd: str | None, as_json: bool) ->
     rows.sort(key=lambda t: (not t.breaches, t.priority.value, t.id))
     console.print(table(f"{len(rows)} ticket(s)", ["id", "PD", "prio", "status", "tier", "incident", "SLA", "summary"],
                         [(t.id, t.pd, t.priority.value, t.status.value, t.tier, t.incident_id or "",
-                          escape("; ".join(t.breaches)), escape(t.summary[:60])) for t in rows]))
+                          shown("; ".join(t.breaches)), shown(t.summary[:60])) for t in rows]))
 
 
 @command.command("incidents")
@@ -126,7 +126,7 @@ def incidents_cmd(app: AppContext, open_only: bool, as_json: bool) -> None:
         emit_json([i.model_dump(mode="json") for i in rows])
         return
     console.print(table("Incidents", ["id", "cause", "status", "opened", "PDs", "tickets"],
-                        [(i.id, escape(i.cause), i.status.value, f"{i.opened_at:%Y-%m-%d %H:%M}", escape(", ".join(i.pds)),
+                        [(i.id, shown(i.cause), i.status.value, f"{i.opened_at:%Y-%m-%d %H:%M}", shown(", ".join(i.pds)),
                           ", ".join(map(str, i.tickets))) for i in rows]))
 
 

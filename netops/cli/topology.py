@@ -16,8 +16,9 @@ from netops.analysis.suggest import Suggestion
 from netops.analysis.whatif import KINDS, each, parse_failure, what_if
 from netops.app.topology import check_json, run_check
 from netops.cli.context import AppContext, pass_app
+from netops.files import write_private
 from netops.errors import NotFoundError
-from netops.report.output import console, emit_json, err_console, table
+from netops.report.output import console, emit_json, err_console, shown, table
 from netops.sources.topology_file import load_topology_file
 
 
@@ -52,7 +53,7 @@ def load_graph(app: AppContext, source: str, topology: Path | None, core: tuple[
             raise click.BadParameter("expected declared, observed or a snapshot id", param_hint="--source")
         g = observed_graph(snap, app.inventory)
     for warning in g.graph.get("warnings", []):
-        err_console.print(f"[yellow]warning[/yellow] {warning}", highlight=False, soft_wrap=True)
+        err_console.print(f"[yellow]warning[/yellow] {shown(warning)}", highlight=False, soft_wrap=True)
     return g
 
 
@@ -94,7 +95,7 @@ def _print_check(result: TopologyCheck, suggestions: list[Suggestion]) -> None:
                             ["PD", "from", "to", "length m", "ducts", "source", "note"],
                             [(s.pd, s.a, s.b, s.length_m, ", ".join(s.ducts), s.source, s.note) for s in suggestions]))
     for v in result.violations:
-        console.print(f"[red]policy violated[/red] {v}", highlight=False)
+        console.print(f"[red]policy violated[/red] {shown(v)}", highlight=False)
     counts = {v: sum(1 for r in risks if r.verdict.value == v) for v in
               ("isolated", "single-homed", "dual-homed-shared-duct", "diverse")}
     console.print(", ".join(f"{n} {k}" for k, n in counts.items()) + f"; {len(result.violations)} policy violation(s)")
@@ -124,8 +125,9 @@ def whatif(app: AppContext, source: str, topology: Path | None, core: tuple[str,
     if as_json:
         emit_json(result.as_dict())
         return
-    console.print(f"failed: {', '.join(result.failures)}; fibres down: {', '.join(result.links_cut) or '-'}", highlight=False)
-    console.print(f"[red]PDs cut off ({len(result.isolated_pds)})[/red]: {', '.join(result.isolated_pds) or 'none'}; "
+    console.print(shown(f"failed: {', '.join(result.failures)}; fibres down: {', '.join(result.links_cut) or '-'}"),
+                  highlight=False)
+    console.print(f"[red]PDs cut off ({len(result.isolated_pds)})[/red]: {shown(', '.join(result.isolated_pds) or 'none')}; "
                   f"{len(result.isolated_devices)} device(s) unreachable", highlight=False)
     console.print(table("Rerouted PDs", ["PD", "hops before", "length before m", "hops after", "length after m",
                                          "bottleneck Mb/s", "capacity before", "capacity after", "new path"],
@@ -150,7 +152,7 @@ def path(app: AppContext, pd_code: str, to: str | None, source: str, topology: P
         emit_json({"pd": code, "routes": [r.as_dict() for r in routes]})
         return
     if not routes:
-        console.print(f"[red]{code} has no path to the Pusat Data core[/red]")
+        console.print(f"[red]{shown(code)} has no path to the Pusat Data core[/red]")
     for i, route in enumerate(routes):
         title = f"{'primary' if i == 0 else f'backup {i}'}: {route.start} -> {route.end}, {len(route.hops)} hops, " \
                 f"{route.length_m} m, bottleneck {route.bottleneck_mbps} Mb/s"
@@ -175,10 +177,8 @@ def render(app: AppContext, source: str, topology: Path | None, core: tuple[str,
     result = run_check(app.config, app.inventory, g, topology is not None, 2)[0] if highlight == "check" else None
     output = output or Path(f"topology.{fmt}")
     data = to_drawio(g, result).encode() if fmt == "drawio" else render_image(g, result, fmt)
-    tmp = output.with_name(output.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(output)
+    write_private(output, data)
     if as_json:
         emit_json({"output": str(output), "format": fmt, "bytes": len(data), "nodes": len(g), "fibres": g.number_of_edges()})
     else:
-        console.print(f"wrote {output} ({len(data)} bytes, {len(g)} nodes, {g.number_of_edges()} fibres)")
+        console.print(f"wrote {shown(output)} ({len(data)} bytes, {len(g)} nodes, {g.number_of_edges()} fibres)")

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import click
-from rich.markup import escape
+
 
 from netops.cli.context import AppContext, pass_app
 from netops.models.user import WebRole
-from netops.report.output import console, emit_json, table
+from netops.report.output import console, emit_json, table, shown
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 
@@ -34,7 +34,7 @@ def add_cmd(app: AppContext, username: str, role: str, pd: str | None, as_json: 
     if as_json:
         emit_json({**user.model_dump(mode="json"), "password": password})
     else:
-        console.print(f"user {escape(user.username)} ({user.role.value}{' ' + code if code else ''}) created; "
+        console.print(f"user {shown(user.username)} ({user.role.value}{' ' + code if code else ''}) created; "
                       f"password (shown once): {password}", highlight=False)
 
 
@@ -48,7 +48,7 @@ def reset_cmd(app: AppContext, username: str, as_json: bool) -> None:
     password = new_password()
     reset_password(app.store, username, password)
     emit_json({"username": username, "password": password}) if as_json else \
-        console.print(f"new password for {escape(username)} (shown once): {password}", highlight=False)
+        console.print(f"new password for {shown(username)} (shown once): {password}", highlight=False)
 
 
 @command.command("disable")
@@ -59,7 +59,7 @@ def disable_cmd(app: AppContext, username: str, as_json: bool) -> None:
     """The user can no longer log in (their sessions end at the next request)."""
     from netops.store.users import set_disabled
     user = set_disabled(app.store, username, True)
-    emit_json(user.model_dump(mode="json")) if as_json else console.print(f"{escape(username)} disabled")
+    emit_json(user.model_dump(mode="json")) if as_json else console.print(f"{shown(username)} disabled")
 
 
 @command.command("list")
@@ -73,4 +73,4 @@ def list_cmd(app: AppContext, as_json: bool) -> None:
         emit_json([u.model_dump(mode="json") for u in users])
         return
     console.print(table("Web users", ["user", "role", "PD", "disabled"],
-                        [(escape(u.username), u.role.value, u.pd or "", "yes" if u.disabled else "") for u in users]))
+                        [(shown(u.username), u.role.value, u.pd or "", "yes" if u.disabled else "") for u in users]))

@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.markup import escape
+from rich.text import Text
 
 from netops.app.vps import vps_service
 from netops.cli.context import AppContext, pass_app
+from netops.files import write_private
 from netops.models.vps import Vps, format_mib, parse_size
 from netops.provision import backups as backup_ops
 from netops.provision.backends import BACKENDS
@@ -17,7 +18,7 @@ from netops.provision.capacity_svg import capacity_svg
 from netops.provision.reconcile import compare
 from netops.provision.service import VpsRequest, VpsService
 from netops.provision.usage import host_usage, quota_usage
-from netops.report.output import console, emit_json, table
+from netops.report.output import console, emit_json, shown, table
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 backend_option = click.option("--backend", type=click.Choice(BACKENDS), default=None,
@@ -95,10 +96,10 @@ def create(app: AppContext, pd_code: str, purpose: str, vcpu: int, memory: int, 
         return
     verb = "would create" if dry_run else "created" if result.created else "already exists:"
     v = result.vps
-    console.print(f"{verb} [bold]{v.name}[/bold] on {v.host}: {v.ip} (VLAN {v.vlan}), {v.size}, "
+    console.print(f"{verb} [bold]{shown(v.name)}[/bold] on {shown(v.host)}: {v.ip} (VLAN {v.vlan}), {v.size}, "
                   f"state {v.state.value} via {svc.backend.name}")
     if dry_run:
-        console.print(escape(result.plan.domain_xml), highlight=False)
+        console.print(shown(result.plan.domain_xml, newlines=True), highlight=False)
 
 
 @command.command("list")
@@ -139,7 +140,7 @@ def resize(app: AppContext, name: str, vcpu: int | None, memory: int | None, dis
     if not (vcpu or memory or disk):
         raise click.UsageError("give at least one of --vcpu, --memory, --disk")
     v = service(app, backend).resize(name, vcpu, memory, disk)
-    emit_json(v) if as_json else console.print(f"resized {v.name}: {v.size}")
+    emit_json(v) if as_json else console.print(f"resized {shown(v.name)}: {v.size}")
 
 
 def _lifecycle(verb: str, doc: str) -> None:
@@ -150,7 +151,7 @@ def _lifecycle(verb: str, doc: str) -> None:
     @pass_app
     def run(app: AppContext, name: str, backend: str | None, as_json: bool) -> None:
         v = getattr(service(app, backend), verb)(name)
-        emit_json(v) if as_json else console.print(f"{v.name}: {v.state.value}")
+        emit_json(v) if as_json else console.print(f"{shown(v.name)}: {v.state.value}")
 
 
 _lifecycle("stop", "Shut a VPS down (the register says stopped).")
@@ -193,7 +194,7 @@ def capacity(app: AppContext, svg_out: Path | None, as_json: bool) -> None:
     svc = service(app)
     usage = host_usage(svc.pusat, svc.list(include_decommissioned=False))
     if svg_out:
-        svg_out.write_text(capacity_svg(usage), encoding="utf-8")
+        write_private(svg_out, capacity_svg(usage))
     if as_json:
         emit_json(usage)
         return
@@ -201,7 +202,7 @@ def capacity(app: AppContext, svg_out: Path | None, as_json: bool) -> None:
              _bar(u.used.disk_gib, u.capacity.disk_gib)) for u in usage]
     console.print(table("Pusat Data capacity", ["host", "site", "VPS", "vCPU", "memory MiB", "disk GiB"], rows))
     if svg_out:
-        console.print(f"picture: {svg_out}")
+        console.print(f"picture: {shown(svg_out)}")
 
 
 @command.command("reconcile")
@@ -234,12 +235,12 @@ def backups(ctx: click.Context, as_of: Any, pd_code: str | None, include_all: bo
     app = ctx.find_object(AppContext) or ctx.ensure_object(AppContext)
     when = (as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)) if as_of else None
     report = backup_ops.backup_report(service(app), when, pd_code.upper() if pd_code else None)
-    shown = report if include_all else [s for s in report if s.overdue]
+    listed = report if include_all else [s for s in report if s.overdue]
     if as_json:
-        emit_json({"as_of": (when.isoformat() if when else None), "vps": shown})
+        emit_json({"as_of": (when.isoformat() if when else None), "vps": listed})
         return
     rows = [(s.pd, s.vps, s.policy, s.max_age_hours, s.last_ok.isoformat() if s.last_ok else "never", s.last_status,
-             "[red]OVERDUE[/red]" if s.overdue else "ok") for s in shown]
+             Text("OVERDUE", style="red") if s.overdue else "ok") for s in listed]
     console.print(table(f"{sum(s.overdue for s in report)} of {len(report)} VPS overdue for backup",
                         ["PD", "VPS", "policy", "max age h", "last ok", "last run", ""], rows))
 
@@ -258,7 +259,7 @@ def backups_record(app: AppContext, name: str, at: str, status: str, snapshot: s
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--at") from exc
     added = backup_ops.record(service(app), [backup_ops.BackupEvent(name, when, status, snapshot)], "cli")
-    emit_json({"recorded": added}) if as_json else console.print(f"{name}: backup {status} at {when.isoformat()}"
+    emit_json({"recorded": added}) if as_json else console.print(f"{shown(name)}: backup {status} at {when.isoformat()}"
                                                                   + ("" if added else " (already recorded)"))
 
 
@@ -271,4 +272,4 @@ def backups_import(app: AppContext, logfile: Path, as_json: bool) -> None:
     events = backup_ops.parse_log(logfile)
     added = backup_ops.record(service(app), events, str(logfile))
     result = {"file": str(logfile), "events": len(events), "new": added}
-    emit_json(result) if as_json else console.print(f"{logfile}: {len(events)} backup runs, {added} new")
+    emit_json(result) if as_json else console.print(f"{shown(logfile)}: {len(events)} backup runs, {added} new")

@@ -92,7 +92,8 @@ def classify(exc: BaseException) -> FailureReason:
     # Root cause first: netmiko reports a refused connection as a "timeout" wrapping the truth.
     chain = _chain(exc)[::-1]
     for item in chain:
-        for cause in (*getattr(item, "errors", {}).values(), item):  # paramiko NoValidConnectionsError
+        errors = getattr(item, "errors", None)  # paramiko NoValidConnectionsError: {address: error}
+        for cause in (*(errors.values() if isinstance(errors, dict) else ()), item):
             if (
                 isinstance(cause, ConnectionRefusedError)
                 or getattr(cause, "errno", None) == errno.ECONNREFUSED

@@ -10,16 +10,31 @@ Shapes only, no I/O. Example device as it sits under `data:` in inventory/hosts.
 """
 from __future__ import annotations
 
+import re
 from enum import Enum
 from ipaddress import IPv4Address, IPv4Interface
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from netops.models.names import HostName, InterfaceName
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
 
 class Strict(BaseModel):
-    """Unknown keys are typos in hand-written files: refuse them."""
+    """Unknown keys are typos in hand-written files: refuse them. No text field holds a control
+    character (a newline in a description would become a new line in some daemon's config)."""
 
     model_config = ConfigDict(extra="forbid", frozen=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: object) -> object:
+        for text in (value if isinstance(value, list) else [value]):
+            if isinstance(text, str) and _CONTROL.search(text):
+                raise ValueError(f"{text!r} contains a control character (newline, escape...)")
+        return value
 
 
 class PDKind(str, Enum):
@@ -76,7 +91,7 @@ class Site(Strict):
 
 
 class Interface(Strict):
-    name: str
+    name: InterfaceName
     description: str = ""
     ipv4: IPv4Interface | None = None
     speed_mbps: int | None = Field(default=None, gt=0)
@@ -86,7 +101,7 @@ class Interface(Strict):
 class Device(Strict):
     """A managed device. `hostname` is the inventory name; `mgmt_ip` is what tools connect to."""
 
-    hostname: str
+    hostname: HostName
     description: str = ""
     mgmt_ip: IPv4Address
     platform: str

@@ -9,6 +9,7 @@ from enum import Enum
 from pydantic import Field
 
 from netops.models.inventory import Strict
+from netops.models.names import HostName, InterfaceName
 
 
 class LinkStatus(str, Enum):
@@ -19,8 +20,8 @@ class LinkStatus(str, Enum):
 
 
 class LinkEnd(Strict):
-    device: str
-    interface: str
+    device: HostName
+    interface: InterfaceName
 
 
 class FibreLink(Strict):

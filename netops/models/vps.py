@@ -28,6 +28,7 @@ from ipaddress import IPv4Address, IPv4Network
 from pydantic import BaseModel, Field, model_validator
 
 from netops.models.inventory import Strict
+from netops.models.names import FileName, HostLabel
 
 _SIZE = re.compile(r"^\s*(\d+)\s*([KMGT]?)(?:I?B)?\s*$", re.IGNORECASE)
 _UNIT_MIB = {"K": 1 / 1024, "M": 1, "G": 1024, "T": 1024 * 1024}
@@ -77,7 +78,7 @@ class Resources:
 
 
 class HypervisorHost(Strict):
-    name: str
+    name: HostLabel = Field(description="also the folder of its dry-run plans: one RFC 1123 label")
     site: str
     vcpu: int = Field(gt=0)
     memory_mib: int = Field(gt=0)
@@ -96,7 +97,7 @@ class HypervisorHost(Strict):
 class StoragePool(Strict):
     """A libvirt storage pool on the hypervisors where VPS disks are created."""
 
-    name: str
+    name: FileName
     path: str
     kind: str = "dir"
 
@@ -139,7 +140,7 @@ class Quota(Strict):
 
 class OsTemplate(Strict):
     name: str
-    image: str
+    image: FileName = Field(description="a file in the storage pool, never a path")
     default_user: str
     os_variant: str
 

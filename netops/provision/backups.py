@@ -25,6 +25,7 @@ from sqlalchemy import Connection
 from netops.errors import InputError, Issue, NotFoundError
 from netops.models.vps import PusatData, Vps
 from netops.provision.service import VpsService, iso
+from netops.sources.yamlfile import read_text
 from netops.store import audit
 from netops.store import vps_register as reg
 
@@ -70,10 +71,7 @@ def parse_time(text: str) -> datetime:
 
 def parse_log(path: Path) -> list[BackupEvent]:
     events, issues = [], []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError.at(path, None, "(file)", exc.strerror or "cannot read") from exc
+    lines = read_text(path, str(path)).splitlines()
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -84,13 +82,19 @@ def parse_log(path: Path) -> list[BackupEvent]:
                 if not isinstance(msg, dict):
                     raise ValueError("not a JSON object")
                 continue
+            snapshot, size = msg.get("snapshot_id"), msg.get("total_bytes_processed")
+            if snapshot is not None and not isinstance(snapshot, str):
+                raise ValueError("snapshot_id is not a string")
+            if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 0):
+                raise ValueError("total_bytes_processed is not a byte count")
             events.append(BackupEvent(vps=str(msg["hostname"]), at=parse_time(str(msg["time"])), status=status,
-                                      snapshot=msg.get("snapshot_id"), size_bytes=msg.get("total_bytes_processed"),
-                                      line=number))
+                                      snapshot=snapshot, size_bytes=size, line=number))
         except KeyError as exc:
             issues.append(Issue(str(path), number, str(exc.args[0]), "missing in backup log line"))
         except (ValueError, TypeError) as exc:
             issues.append(Issue(str(path), number, "(json)", str(exc)))
+        except RecursionError:
+            issues.append(Issue(str(path), number, "(json)", "nested too deeply"))
     if issues:
         raise InputError(issues)
     return events

@@ -32,6 +32,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "diagram.verdict.findings": {"id": "TIDAK SESUAI: {n} temuan perlu diperbaiki",
                                  "en": "DOES NOT MATCH: {n} finding(s) to fix"},
     "diagram.picture": {"id": "Diagram sebagaimana dibaca netops", "en": "The diagram as netops read it"},
+    "diagram.picture_failed": {"id": "Gambar diagram tidak dapat dibuat", "en": "The picture could not be drawn"},
     "diagram.legend": {
         "id": "Merah: tidak ditemukan di jaringan atau salah sambung. Oranye: peringatan. Biru putus-putus: "
               "ada di jaringan tetapi tidak digambar.",

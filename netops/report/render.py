@@ -13,6 +13,7 @@ import graphviz
 import networkx as nx
 
 from netops.analysis.redundancy import TopologyCheck, Verdict
+from netops.report.svg_safe import DotIds, dot_text, sanitise_svg
 
 VERDICT_FILL = {Verdict.isolated: "#9e9e9e", Verdict.single_homed: "#ef9a9a",
                 Verdict.shared_duct: "#ffcc80", Verdict.diverse: "#a5d6a7"}
@@ -72,47 +73,62 @@ def _gps_positions(g: nx.MultiGraph) -> dict[str, tuple[float, float]] | None:
     return out
 
 
-def to_graphviz(g: nx.MultiGraph, check: TopologyCheck | None = None,
+def to_graphviz(g: nx.MultiGraph, check: TopologyCheck | None = None, ids: DotIds | None = None,
                 overrides: dict[str, dict[str, str]] | None = None) -> graphviz.Graph:
-    """`overrides`: per cable or node name, styles that win over the check's (observed states, a what-if)."""
+    """Node ids are ours (`ids` maps them back to node names); every name and label is plain text.
+    `overrides`: per cable or node name, styles that win over the check's (observed states, a what-if)."""
     nodes, edges = _styles(g, check)
     for name, style in (overrides or {}).items():
         (edges if name in edges else nodes).get(name, {}).update(style)
     pos = _gps_positions(g)
+    ids = ids if ids is not None else DotIds()
     dot = graphviz.Graph("netops", engine="neato" if pos else "sfdp",
                          graph_attr={"overlap": "false", "splines": "true", "fontname": "Helvetica",
-                                     "label": f"netops topology: {g.graph.get('source', '')}"},
+                                     "label": dot_text(f"netops topology: {g.graph.get('source', '')}")},
                          node_attr={"shape": "box", "style": "rounded,filled", "fontname": "Helvetica", "fontsize": "9"},
                          edge_attr={"fontname": "Helvetica", "fontsize": "7"})
     for n in g:
         s = nodes[str(n)]
         extra = {"pos": f"{pos[str(n)][0]:.2f},{pos[str(n)][1]:.2f}!"} if pos else {}
-        dot.node(str(n), _label(g, n), color=s["color"], fillcolor=s["fill"], tooltip=s["tip"] or str(n),
-                 penwidth="3" if s["color"] == CUT_POINT else "1", **extra)
-    for u, v, k, d in g.edges(keys=True, data=True):
+        dot.node(ids[str(n)], dot_text(*_label(g, n).split("\n")), color=s["color"], fillcolor=s["fill"],
+                 tooltip=dot_text(s["tip"] or str(n)), penwidth="3" if s["color"] == CUT_POINT else "1", **extra)
+    for u, v, k in g.edges(keys=True):
         s = edges[str(k)]
-        dot.edge(str(u), str(v), label=str(k), color=s["color"], style=s["style"], tooltip=s["tip"] or str(k),
-                 penwidth="2.5" if s["color"] != PLAIN else "1")
+        dot.edge(ids[str(u)], ids[str(v)], label=dot_text(str(k)), color=s["color"], style=s["style"],
+                 tooltip=dot_text(s["tip"] or str(k)), penwidth="2.5" if s["color"] != PLAIN else "1")
     return dot
 
 
 def render_image(g: nx.MultiGraph, check: TopologyCheck | None, fmt: str,
                  overrides: dict[str, dict[str, str]] | None = None) -> bytes:
-    """SVG or PNG bytes from Graphviz."""
-    return to_graphviz(g, check, overrides).pipe(format=fmt)
+    """SVG (through the allow-list: names may come from someone's GraphML) or PNG bytes from Graphviz."""
+    image = to_graphviz(g, check, overrides=overrides).pipe(format=fmt)
+    if fmt != "svg":
+        return image
+    svg = image.decode("utf-8")
+    return ('<?xml version="1.0" encoding="UTF-8"?>
+' + sanitise_svg(svg[svg.find("<svg"):])).encode("utf-8")
 
 
 def _layout(g: nx.MultiGraph, check: TopologyCheck | None) -> dict[str, tuple[float, float]]:
     """Pixel positions: GPS, else Graphviz's own layout read back from its JSON output."""
     pos = _gps_positions(g)
     if pos is None:
-        data = json.loads(to_graphviz(g, check).pipe(format="json"))
+        ids = DotIds()
+        data = json.loads(to_graphviz(g, check, ids).pipe(format="json"))
         pos = {}
         for obj in data.get("objects", []):
             x, y = (float(p) for p in obj["pos"].split(","))
-            pos[obj["name"]] = (x / 72, y / 72)
+            pos[ids.names[obj["name"]]] = (x / 72, y / 72)
     top = max((y for _, y in pos.values()), default=0)
     return {n: (x * 90, (top - y) * 90) for n, (x, y) in pos.items()}
+
+
+def _html_attribute(text: str) -> str:
+    """Text for a draw.io attribute that diagrams.net renders as HTML (`html=1`): escaped as HTML text
+    (line breaks as `<br>`), then escaped again as an XML attribute. Escaping once would hand the
+    name's own `<...>` to the HTML renderer."""
+    return escape(escape(text).replace("\n", "<br>"))
 
 
 def to_drawio(g: nx.MultiGraph, check: TopologyCheck | None = None) -> str:
@@ -125,15 +141,15 @@ def to_drawio(g: nx.MultiGraph, check: TopologyCheck | None = None) -> str:
         s, (x, y) = nodes[str(n)], pos.get(str(n), (0.0, 0.0))
         style = (f"rounded=1;whiteSpace=wrap;html=1;fillColor={s['fill']};strokeColor={s['color']};"
                  f"strokeWidth={3 if s['color'] == CUT_POINT else 1};fontSize=9;")
-        value = escape(_label(g, n)).replace("\n", "&lt;br&gt;")
-        cells.append(f'<mxCell id="{ids[str(n)]}" value="{value}" tooltip="{escape(s["tip"])}" style="{style}" '
+        value = _html_attribute(_label(g, n))
+        cells.append(f'<mxCell id="{ids[str(n)]}" value="{value}" tooltip="{_html_attribute(s["tip"])}" style="{style}" '
                      f'vertex="1" parent="1"><mxGeometry x="{x:.0f}" y="{y:.0f}" width="130" height="40" as="geometry"/>'
                      "</mxCell>")
     for i, (u, v, k) in enumerate(g.edges(keys=True)):
         s = edges[str(k)]
         style = (f"endArrow=none;html=1;strokeColor={s['color']};strokeWidth={3 if s['color'] != PLAIN else 1};"
                  f"dashed={1 if s['style'] == 'dashed' else 0};fontSize=7;")
-        cells.append(f'<mxCell id="e{i}" value="{escape(str(k))}" tooltip="{escape(s["tip"])}" style="{style}" '
+        cells.append(f'<mxCell id="e{i}" value="{_html_attribute(str(k))}" tooltip="{_html_attribute(s["tip"])}" style="{style}" '
                      f'edge="1" parent="1" source="{ids[str(u)]}" target="{ids[str(v)]}">'
                      '<mxGeometry relative="1" as="geometry"/></mxCell>')
     body = "\n        ".join(cells)

@@ -28,7 +28,7 @@ def _data(elem: Element, keys: dict[str, str]) -> dict[str, str]:
 def read_graphml(path: Path) -> TopologyRecords:
     """The nodes and edges of the first <graph> of a GraphML file."""
     name = str(path)
-    root = parse_xml(read_capped(path), name, limit=MAX_TOPOLOGY_BYTES, kind="topology files")
+    root = parse_xml(read_capped(path), name, max_elements=3_000_000, limit=MAX_TOPOLOGY_BYTES, kind="topology files")
     if local(root.tag) != "graphml":
         raise InputError.at(name, None, "(file)", f"not GraphML (root element <{local(root.tag)}>)")
     graphs = _children(root, "graph")

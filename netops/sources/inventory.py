@@ -3,7 +3,10 @@
 The files stay loadable by stock Nornir: netops' own fields live under `data:`,
 PDs are Nornir groups named `pd_<code>` whose data carries a `pd:` block, platforms
 are groups named `platform_<name>`. Every problem found is an Issue with file:line:field;
-loading collects all of them instead of stopping at the first.
+loading collects all of them instead of stopping at the first. Whatever shape a file has (a
+string where a mapping belongs, a port in words, credentials), the answer is an Issue, never an
+exception. Suspicious but legal things (duplicate loopbacks or serials, names differing only in
+case, cyclic parent groups, a gateway inside its own pool) are warnings.
 """
 from __future__ import annotations
 
@@ -18,9 +21,11 @@ from netops.errors import InputError, Issue
 from netops.models.inventory import PD, Device, Role, Site
 from netops.models.plant import Duct, FibreLink
 from netops.models.vps import PusatData
-from netops.sources.yamlfile import YamlDoc, load_yaml
+from netops.sources.nornir_entries import entries, entry, kind_of, top_mapping
+from netops.sources.yamlfile import YamlDoc, field_path, load_yaml
 
 PD_GROUP_PREFIX = "pd_"
+
 
 
 @dataclass
@@ -33,6 +38,7 @@ class Inventory:
     links: dict[str, FibreLink] = field(default_factory=dict)
     ducts: dict[str, Duct] = field(default_factory=dict)
     pusat_data: PusatData = field(default_factory=PusatData)
+    warnings: list[Issue] = field(default_factory=list)
 
     def devices_of(self, pd_code: str) -> list[Device]:
         return [d for d in self.devices.values() if d.pd == pd_code]
@@ -71,31 +77,19 @@ def check_inventory(inventory_dir: Path, topology_dir: Path) -> tuple[Inventory,
         return Inventory(), issues
     inv = Inventory()
     _read_sites(docs["sites"], inv, issues)
-    groups = _mapping(docs["groups"], issues)
+    groups = entries(docs["groups"], "group", issues)
     _read_pds(docs["groups"], groups, inv, issues)
-    _read_devices(docs["hosts"], groups, _mapping(docs["defaults"], issues), inv, issues)
+    defaults = entry(docs["defaults"], (), "defaults", docs["defaults"].data or {}, issues) or {}
+    _read_devices(docs["hosts"], docs["groups"], groups, defaults, inv, issues)
     _read_plant(docs["ducts"], "ducts", Duct, inv.ducts, issues)
     _read_plant(docs["links"], "links", FibreLink, inv.links, issues)
     _read_pusat_data(docs["pusat_data"], inv, issues)
     _check_links(docs["links"], inv, issues)
     _check_devices(docs["hosts"], docs["groups"], inv, issues)
+    _warn_devices(docs["hosts"], inv)
+    _warn_group_cycles(docs["groups"], groups, inv)
+    _warn_pools(docs["pusat_data"], inv)
     return inv, issues
-
-
-def _mapping(doc: YamlDoc, issues: list[Issue]) -> dict[str, Any]:
-    data = doc.data
-    if not isinstance(data, dict):
-        issues.append(Issue(doc.name, 1, "(file)", "expected a mapping at the top level"))
-        return {}
-    return data
-
-
-def field_path(loc: tuple[str | int, ...]) -> str:
-    """`("links", 1, "a", "device")` -> `links[1].a.device`: the way a person points into YAML."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(file)"
 
 
 def _validate(model: type[BaseModel], raw: Any, doc: YamlDoc, base: tuple[str | int, ...],
@@ -114,13 +108,18 @@ def _validate(model: type[BaseModel], raw: Any, doc: YamlDoc, base: tuple[str | 
             file_loc = (field_locs or {}).get(head, base + loc)
             if head in (field_locs or {}):
                 file_loc = file_loc + loc[1:]
-            issues.append(Issue(doc.name, doc.line_of(file_loc), field_path(file_loc), err["msg"]))
+            message = str(err["msg"]).removeprefix("Value error, ")
+            issues.append(Issue(doc.name, doc.line_of(file_loc), field_path(file_loc), message))
         return None
 
 
 def _read_sites(doc: YamlDoc, inv: Inventory, issues: list[Issue]) -> None:
-    for site_id, raw in _mapping(doc, issues).items():
-        site = _validate(Site, {"id": site_id, **(raw or {})}, doc, (site_id,), issues)
+    for site_id, raw in top_mapping(doc, issues).items():
+        if not isinstance(raw, dict):
+            issues.append(Issue(doc.name, doc.line_of((site_id,)), site_id,
+                                f"expected a mapping of name, address, gps, got {kind_of(raw)}"))
+            continue
+        site = _validate(Site, {"id": site_id, **raw}, doc, (site_id,), issues)
         if site:
             inv.sites[site_id] = site
 
@@ -129,7 +128,7 @@ def _read_pds(doc: YamlDoc, groups: dict[str, Any], inv: Inventory, issues: list
     for name, raw in groups.items():
         if not name.startswith(PD_GROUP_PREFIX):
             continue
-        pd_raw = ((raw or {}).get("data") or {}).get("pd")
+        pd_raw = (raw.get("data") or {}).get("pd")
         if pd_raw is None:
             issues.append(Issue(doc.name, doc.line_of((name,)), f"{name}.data.pd", "PD group has no pd: block"))
             continue
@@ -142,29 +141,31 @@ def _read_pds(doc: YamlDoc, groups: dict[str, Any], inv: Inventory, issues: list
         inv.pds[pd.code] = pd
 
 
-def _inherited(name: str, groups: dict[str, Any], key: str, seen: frozenset[str] = frozenset()) -> Any:
-    """Nornir's lookup order: the group itself, then its parent groups depth-first."""
-    group = groups.get(name) or {}
-    if key in group:
-        return group[key]
-    if key in (group.get("data") or {}):
-        return group["data"][key]
-    for parent in group.get("groups") or []:
-        if parent not in seen:
-            value = _inherited(parent, groups, key, seen | {name})
-            if value is not None:
-                return value
+def _inherited(name: str, groups: dict[str, Any], key: str) -> Any:
+    """Nornir's lookup order: the group itself, then its parent groups depth-first (cycles visited once)."""
+    stack, seen = [name], set()
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        group = groups.get(current) or {}
+        if group.get(key) is not None:
+            return group[key]
+        if (group.get("data") or {}).get(key) is not None:
+            return group["data"][key]
+        stack.extend(reversed(group.get("groups") or []))
     return None
 
 
-def _read_devices(doc: YamlDoc, groups: dict[str, Any], defaults: dict[str, Any],
+def _read_devices(doc: YamlDoc, groups_doc: YamlDoc, groups: dict[str, Any], defaults: dict[str, Any],
                   inv: Inventory, issues: list[Issue]) -> None:
-    for name, raw in _mapping(doc, issues).items():
-        raw = raw or {}
+    declared_groups = set(groups_doc.data) if isinstance(groups_doc.data, dict) else set()
+    for name, raw in entries(doc, "host", issues).items():
         data = dict(raw.get("data") or {})
         member_of = list(raw.get("groups") or [])
         for g in member_of:
-            if g not in groups:
+            if g not in declared_groups:
                 issues.append(Issue(doc.name, doc.line_of((name, "groups")), f"{name}.groups", f"unknown group {g!r}"))
         pd_groups = [g for g in member_of if g.startswith(PD_GROUP_PREFIX) and g in groups]
         fields: dict[str, Any] = {"hostname": name, "mgmt_ip": raw.get("hostname")}
@@ -186,18 +187,18 @@ def _read_devices(doc: YamlDoc, groups: dict[str, Any], defaults: dict[str, Any]
         else:
             pd_block = _inherited(pd_groups[0], groups, "pd") or {}
             fields["pd"] = str(pd_block.get("code", ""))
-        locs = {"mgmt_ip": (name, "hostname"), "platform": (name, "groups"), "pd": (name, "groups")}
+        locs = {"hostname": (name,), "mgmt_ip": (name, "hostname"), "platform": (name, "groups"), "pd": (name, "groups")}
         device = _validate(Device, fields, doc, (name, "data"), issues, locs)
         if device:
             inv.devices[name] = device
 
 
 def _read_plant(doc: YamlDoc, key: str, model: type[BaseModel], into: dict[str, Any], issues: list[Issue]) -> None:
-    entries = _mapping(doc, issues).get(key)
-    if not isinstance(entries, list):
+    listed = top_mapping(doc, issues).get(key)
+    if not isinstance(listed, list):
         issues.append(Issue(doc.name, doc.line_of((key,)), key, f"expected a list under {key}:"))
         return
-    for i, raw in enumerate(entries):
+    for i, raw in enumerate(listed):
         item = _validate(model, raw, doc, (key, i), issues)
         if item is None:
             continue
@@ -207,7 +208,7 @@ def _read_plant(doc: YamlDoc, key: str, model: type[BaseModel], into: dict[str, 
 
 
 def _read_pusat_data(doc: YamlDoc, inv: Inventory, issues: list[Issue]) -> None:
-    raw = _mapping(doc, issues)
+    raw = top_mapping(doc, issues)
     if raw:
         pusat = _validate(PusatData, raw, doc, (), issues)
         if pusat:
@@ -307,3 +308,62 @@ def _check_devices(hosts: YamlDoc, groups: YamlDoc, inv: Inventory, issues: list
             group = PD_GROUP_PREFIX + code.lower()
             issues.append(Issue(groups.name, groups.line_of((group,)), f"{group}.data.pd",
                                 f"PD {code} has no edge router (no device with role pd-edge)"))
+
+
+def _warn_devices(hosts: YamlDoc, inv: Inventory) -> None:
+    """Legal but almost always a copy-paste slip: shared loopbacks or serials, names differing in case."""
+    def warn(name: str, key: str, message: str) -> None:
+        inv.warnings.append(Issue(hosts.name, hosts.line_of((name, "data", key)), f"{name}.data.{key}", message))
+
+    loopbacks: dict[str, str] = {}
+    serials: dict[str, str] = {}
+    lowered: dict[str, str] = {}
+    for name, device in inv.devices.items():
+        if device.loopback is not None:
+            ip = str(device.loopback.ip)
+            if ip in loopbacks:
+                warn(name, "loopback", f"loopback {ip} is also {loopbacks[ip]}'s")
+            loopbacks.setdefault(ip, name)
+        if device.serial:
+            serial = device.serial.strip().upper()
+            if serial in serials:
+                warn(name, "serial", f"serial {device.serial} is also {serials[serial]}'s")
+            serials.setdefault(serial, name)
+        if name.lower() in lowered:
+            inv.warnings.append(Issue(hosts.name, hosts.line_of((name,)), name,
+                                      f"{name} and {lowered[name.lower()]} differ only in case; "
+                                      "devices and LLDP compare names case-insensitively"))
+        lowered.setdefault(name.lower(), name)
+
+
+def _warn_group_cycles(doc: YamlDoc, groups: dict[str, dict[str, Any]], inv: Inventory) -> None:
+    """A group that is its own ancestor: Nornir's lookup stops at the repeat, so values depend on order."""
+    state: dict[str, str] = {}          # "open" while on the current path, "done" after
+    for start in groups:
+        if start in state:
+            continue
+        path: list[tuple[str, list[str]]] = [(start, list(groups[start].get("groups") or []))]
+        state[start] = "open"
+        while path:
+            name, parents = path[-1]
+            if not parents:
+                state[name] = "done"
+                path.pop()
+                continue
+            parent = parents.pop(0)
+            if state.get(parent) == "open":
+                names = [n for n, _ in path]
+                cycle = " > ".join(names[names.index(parent):] + [parent])
+                inv.warnings.append(Issue(doc.name, doc.line_of((name, "groups")), f"{name}.groups",
+                                          f"parent groups form a cycle: {cycle}"))
+            elif parent in groups and parent not in state:
+                state[parent] = "open"
+                path.append((parent, list(groups[parent].get("groups") or [])))
+
+
+def _warn_pools(doc: YamlDoc, inv: Inventory) -> None:
+    for i, pool in enumerate(inv.pusat_data.ip_pools):
+        if int(pool.first) <= int(pool.gateway) <= int(pool.last):
+            inv.warnings.append(Issue(doc.name, doc.line_of(("ip_pools", i, "gateway")), f"ip_pools[{i}].gateway",
+                                      f"gateway {pool.gateway} is inside the pool {pool.first}-{pool.last} "
+                                      "(it is never handed out, but the range says otherwise)"))

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from netops.errors import InputError, Issue
 from netops.models.playbook import Playbook
-from netops.sources.inventory import field_path
+from netops.sources.yamlfile import field_path
 from netops.sources.yamlfile import load_yaml
 
 

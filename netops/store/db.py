@@ -30,6 +30,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, SQLAlchemyError
 
 from netops.errors import StoreError
+from netops.files import create_private
 from netops.store import migrations as migrations_pkg
 
 T = TypeVar("T")
@@ -104,6 +105,8 @@ class Store:
             if self.url_obj.get_backend_name() == "sqlite":
                 if self.url_obj.database and self.url_obj.database != ":memory:":
                     Path(self.url_obj.database).parent.mkdir(parents=True, exist_ok=True)
+                    if migrate:  # 0600 from the first byte: SQLite gives its -wal and -shm files the same mode
+                        create_private(Path(self.url_obj.database))
                 self.engine: Engine = create_engine(self.url_obj, connect_args={"timeout": 60,
                                                                                 "isolation_level": None})
                 event.listen(self.engine, "connect", _sqlite_pragmas)

@@ -157,7 +157,9 @@ def test_sweep_of_recorded_devices(project: Path) -> None:
     counts = out["counts"]
     assert (counts["devices"], counts["observed"], counts["failed"]) == (len(DEVICES) + 1, len(DEVICES), 1)
     assert list(out["failures"]) == [DEAD[0]]
-    assert (out["failures"][DEAD[0]]["via"], out["failures"][DEAD[0]]["reason"]) == ("snmp", "timeout")
+    # nobody listens on the dead device's address: its ICMP port-unreachable makes it `refused` at once,
+    # unless the kernel's machine-wide ICMP rate limit (1000/s, shared with everything else) dropped it
+    assert out["failures"][DEAD[0]]["via"] == "snmp" and out["failures"][DEAD[0]]["reason"] in ("refused", "timeout")
     assert set(out["links"]) == {"BTM-FO-0001", "BTM-FO-0002"}
     # the recorded QFX's xe-0/0/0 sees "devicea", not the declared MikroTik: the far end is someone else
     assert out["links"]["BTM-FO-0001"]["state"] == "mismatched"

@@ -10,6 +10,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from netops.errors import InputError
+from netops.text import visible
 from netops.sources.inventory import check_inventory, load_inventory
 from tests.inventory_helpers import CASES, make_project
 
@@ -54,4 +55,5 @@ def test_cli_validate_exits_nonzero_with_one_line_per_error(case: str, tmp_path:
     human = subprocess.run([sys.executable, "-m", "netops", "--config", "netops.yaml", "inventory", "validate"],
                            cwd=project, capture_output=True, text=True, timeout=60)
     assert human.returncode == 1
-    assert f"{expected['file']}:{expected['line']}: {expected['field']}:" in human.stdout.replace("\n", " ")
+    where = visible(f"{expected['file']}:{expected['line']}: {expected['field']}:")   # control characters shown
+    assert where in human.stdout.replace("\n", " ")

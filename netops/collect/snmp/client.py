@@ -3,14 +3,24 @@
 Why one socket: thousands of devices polled from one event loop need no thread and no
 socket per device; responses are matched to requests by request-id (v3: msgID) and source
 address. SNMPv3 (USM) lives in v3.py and plugs in through `exchange` with its own decoder.
+
+A closed port answers with an ICMP port-unreachable. An unconnected socket is not told which
+request that was, so on Linux the socket asks for its ICMP errors (IP_RECVERR): each comes back
+on the error queue with the datagram that caused it, whose id names the request, which fails
+at once as `refused` instead of waiting out every retry. With IP_RECVERR a pending error also
+fails the socket's next send (to any device): `send` reads the error queue and sends again, so
+one closed port never costs another device its datagram.
 """
 from __future__ import annotations
 
 import asyncio
+import errno
 import ipaddress
 import itertools
 import random
 import socket
+import struct
+import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Protocol, Self, TypeVar
 
@@ -35,13 +45,15 @@ from netops.collect.snmp.ber import (
     encode_request,
 )
 from netops.collect.snmp.credentials import SnmpTarget
-from netops.collect.snmp.errors import SnmpError, SnmpParseError, SnmpTimeout
+from netops.collect.snmp.errors import SnmpError, SnmpParseError, SnmpRefused, SnmpTimeout
 
 if TYPE_CHECKING:
     from netops.collect.snmp.v3 import V3Backend
 
 Addr = tuple[str, int]
 T = TypeVar("T")
+# Linux <linux/in.h>, <linux/in6.h>, <linux/errqueue.h>; Python's socket module lacks them.
+_IP_RECVERR, _IPV6_RECVERR, _MSG_ERRQUEUE = 11, 25, 0x2000
 _ERROR_STATUS = {1: "tooBig", 2: "noSuchName", 3: "badValue", 4: "readOnly", 5: "genErr",
                  6: "noAccess", 16: "authorizationError"}
 
@@ -105,8 +117,9 @@ class _Dispatcher(asyncio.DatagramProtocol):
     """Routes each datagram to the pending request with its id and source address; that request's
     decoder turns it into a result (or an SnmpError) right here."""
 
-    def __init__(self) -> None:
+    def __init__(self, sock: socket.socket | None = None) -> None:
         self.pending: dict[int, tuple[Addr, asyncio.Future, Callable[[bytes], object]]] = {}
+        self.sock = sock
 
     def datagram_received(self, data: bytes, addr: tuple) -> None:  # type: ignore[override]
         try:
@@ -125,8 +138,39 @@ class _Dispatcher(asyncio.DatagramProtocol):
         except SnmpError as exc:
             entry[1].set_exception(exc)
 
+    def send(self, transport: asyncio.DatagramTransport, packet: bytes, addr: Addr) -> None:
+        """Send now; an error left pending by another device's ICMP message is read, then the send retried."""
+        if self.sock is not None:
+            for _ in range(2):
+                try:
+                    self.sock.sendto(packet, addr)
+                    return
+                except (BlockingIOError, InterruptedError):
+                    break                       # the transport queues it until the socket is writable
+                except OSError as exc:          # that pending error, consumed by this send
+                    self.error_received(exc)
+        transport.sendto(packet, addr)
+
     def error_received(self, exc: Exception) -> None:
-        """Unconnected UDP: an ICMP error names no request; the request will time out."""
+        """An ICMP error: the error queue says which datagram caused it; a refused one fails its request."""
+        if self.sock is None:
+            return
+        for _ in range(1024):       # bounded: the queue holds at most what the kernel's buffer allows
+            try:
+                data, ancillary, _flags, addr = self.sock.recvmsg(65535, 512, _MSG_ERRQUEUE)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                return
+            if not any(len(cmsg) >= 4 and struct.unpack_from("=I", cmsg)[0] == errno.ECONNREFUSED
+                       for _level, _type, cmsg in ancillary):
+                continue
+            try:
+                entry = self.pending.get(message_id(data))
+            except BerError:
+                continue
+            if entry is not None and entry[0] == tuple(addr[:2]) and not entry[1].done():
+                entry[1].set_exception(SnmpRefused(f"{addr[0]}:{addr[1]} refused (ICMP port unreachable)"))
 
 
 def _expire(fut: asyncio.Future) -> None:
@@ -199,13 +243,19 @@ class SnmpClient:
             sock = socket.socket(family, socket.SOCK_DGRAM)
             try:
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, self._rcvbuf)
+                if sys.platform == "linux":
+                    v6 = family == socket.AF_INET6
+                    sock.setsockopt(socket.IPPROTO_IPV6 if v6 else socket.IPPROTO_IP,
+                                    _IPV6_RECVERR if v6 else _IP_RECVERR, 1)
                 sock.bind(("::" if family == socket.AF_INET6 else "0.0.0.0", 0))
                 sock.setblocking(False)
             except OSError:
                 sock.close()
                 raise
             loop = asyncio.get_running_loop()
-            transport, proto = await loop.create_datagram_endpoint(_Dispatcher, sock=sock)
+            has_errors = sys.platform == "linux"
+            transport, proto = await loop.create_datagram_endpoint(
+                lambda: _Dispatcher(sock if has_errors else None), sock=sock)
             self._endpoints[family] = (transport, proto)
             return transport, proto
 
@@ -235,7 +285,7 @@ class SnmpClient:
             for _ in range(self.retries + 1):
                 fut: asyncio.Future[T | None] = loop.create_future()
                 proto.pending[rid] = (addr, fut, decode)
-                transport.sendto(packet, addr)
+                proto.send(transport, packet, addr)
                 handle = loop.call_later(self.timeout, _expire, fut)
                 try:
                     answer = await fut

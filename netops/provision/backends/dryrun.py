@@ -1,14 +1,16 @@
 """The dry-run backend: writes each plan to a folder per host and domain, touches no hypervisor.
 
 Layout: <plans>/<host>/<domain>/{domain.xml, user-data, network-config, state}. The folder
-is the "hypervisor" for reconcile, so drift can be shown (and tested) without libvirt.
+is the "hypervisor" for reconcile, so drift can be shown (and tested) without libvirt. Host and
+domain names are path components: every folder is resolved and checked to stay inside the plans
+folder before anything is written or deleted; plans are 0640 (they hold PD data).
 """
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
+from netops.files import FOLDER_MODE, inside, write_private
 from netops.models.vps import HypervisorHost
 from netops.provision.errors import BackendError
 from netops.provision.render import DomainInfo, DomainPlan, read_domain_xml
@@ -27,19 +29,17 @@ class DryRunBackend:
         """Nothing held open."""
 
     def _dir(self, host: HypervisorHost, name: str) -> Path:
-        return self.root / host.name / name
+        return inside(self.root, host.name, name)
 
     def define(self, host: HypervisorHost, plan: DomainPlan) -> None:
         folder = self._dir(host, plan.name)
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
             for fname, content in (("domain.xml", plan.domain_xml), ("user-data", plan.user_data),
                                    ("network-config", plan.network_config)):
-                tmp = folder / f".{fname}.tmp"
-                tmp.write_text(content, encoding="utf-8")
-                os.replace(tmp, folder / fname)
+                write_private(folder / fname, content)
             if not (folder / "state").exists():
-                (folder / "state").write_text("shut off\n")
+                write_private(folder / "state", "shut off\n")
         except OSError as exc:
             raise BackendError(f"dry-run plan {folder}: {exc.strerror}") from exc
 
@@ -47,7 +47,7 @@ class DryRunBackend:
         folder = self._dir(host, name)
         if not (folder / "domain.xml").exists():
             raise BackendError(f"{host.name}: no domain {name} in dry-run plans ({folder})")
-        (folder / "state").write_text(state + "\n")
+        write_private(folder / "state", state + "\n")
 
     def start(self, host: HypervisorHost, name: str) -> None:
         self._set_state(host, name, "running")
@@ -68,7 +68,7 @@ class DryRunBackend:
         return read_domain_xml(xml, running=state == "running")
 
     def list_domains(self, host: HypervisorHost) -> list[DomainInfo]:
-        folder = self.root / host.name
+        folder = inside(self.root, host.name)
         if not folder.is_dir():
             return []
         found = (self.domain_info(host, d.name) for d in sorted(folder.iterdir()) if d.is_dir())

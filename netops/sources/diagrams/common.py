@@ -17,7 +17,8 @@ from pydantic import ValidationError
 
 from netops.errors import InputError, Issue
 from netops.models.diagram import LanDiagram, device_key
-from netops.sources.inventory import field_path
+from netops.sources.diagrams.limits import MAX_DEVICES, MAX_LINKS, check_count
+from netops.sources.yamlfile import field_path
 
 
 @dataclass
@@ -103,6 +104,7 @@ class GraphBuilder:
         self.edges: list[RawEdge] = []
         self.notes: list[str] = []
         self.vlans: dict[int, str | None] = {}
+        self.shapes = 0          # cells/elements read so far, for MAX_SHAPES
 
     def device_fields(self, node: RawNode) -> dict[str, Any]:
         """Hostname = first label line; other lines that are IPv4 addresses give the management IP."""
@@ -121,6 +123,8 @@ class GraphBuilder:
         return fields
 
     def build(self) -> DiagramRead:
+        check_count(self.name, "boxes connected by lines or with device properties", len(self.nodes), MAX_DEVICES)
+        check_count(self.name, "lines", len(self.edges), MAX_LINKS)
         devices: dict[str, dict[str, Any]] = {}
         names: dict[str, str] = {}
         for node_id, node in self.nodes.items():
@@ -184,6 +188,9 @@ def validate_diagram(raw: Any, name: str, line_of: Callable[[tuple[str | int, ..
         raise InputError.at(name, 1, "(file)", "expected a mapping with devices: and links:")
     if not raw.get("devices"):
         raise InputError.at(name, None, "devices", "the diagram declares no devices (boxes labelled with hostnames)")
+    for key, limit in (("devices", MAX_DEVICES), ("links", MAX_LINKS)):
+        if isinstance(raw.get(key), list):
+            check_count(name, key, len(raw[key]), limit, key)
     try:
         return LanDiagram.model_validate(raw)
     except ValidationError as exc:

@@ -18,6 +18,7 @@ from typing import Any
 from netops.errors import InputError
 from netops.models.diagram import device_key
 from netops.sources.diagrams.common import DiagramRead, parse_speed, validate_diagram
+from netops.sources.diagrams.limits import MAX_DEVICES, MAX_LINKS, MAX_ROWS, check_count
 from netops.sources.diagrams.safexml import check_size
 
 FORMAT = "csv"
@@ -81,9 +82,12 @@ def read(data: bytes, name: str) -> DiagramRead:
     links: list[dict[str, Any]] = []
     try:
         for line_no, row in enumerate(rows, start=2):
+            check_count(name, "rows", line_no - 1, MAX_ROWS, "(rows)", line_no)
             if not any(cell.strip() for cell in row):
                 continue
             _read_row(row, columns, devices, links, name, line_no)
+            check_count(name, "devices", len(devices), MAX_DEVICES, "(rows)", line_no)
+            check_count(name, "cables (rows)", len(links), MAX_LINKS, "(rows)", line_no)
     except csv.Error as exc:
         raise InputError.at(name, None, "(csv)", f"malformed CSV: {exc}") from exc
     return DiagramRead(validate_diagram({"devices": list(devices.values()), "links": links}, name), FORMAT, [])

@@ -7,6 +7,9 @@ properties wrap the cell: `<object label="sw-01" ip="..." model="..."><mxCell ..
 (`<UserObject>` in older files). Edge labels are child cells (`parent=<edge id>`) whose
 `mxGeometry x` in [-1, 1] says where along the line they sit: x < 0 near the source, x > 0
 near the target. Labels may hold HTML (`<div>`, `<br>`, `&nbsp;`), which is stripped.
+Pages are decompressed, parsed and read one at a time within the limits of limits.py (all pages
+together at most MAX_EXPANDED_BYTES of XML and MAX_SHAPES cells), so a small file of many
+compressed pages cannot hold gigabytes.
 """
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ from netops.sources.diagrams.common import (
     RawNode,
     clean_label,
 )
+from netops.sources.diagrams.limits import MAX_BYTES, MAX_EXPANDED_BYTES, MAX_SHAPES, check_count
 from netops.sources.diagrams.safexml import check_size, inflate_raw, local, parse_xml
 
 FORMAT = "drawio"
@@ -60,25 +64,30 @@ class _Cell:
 def read(data: bytes, name: str) -> DiagramRead:
     root = parse_xml(data, name)
     tag = local(root.tag)
+    builder = GraphBuilder(name, FORMAT)
     if tag == "mxGraphModel":
-        pages = [("page 1", root)]
+        _read_page(builder, "page 1", root)
     elif tag == "mxfile":
-        pages = [_page(diagram, i, name) for i, diagram in enumerate(root.findall("diagram"))]
-        if not pages:
+        diagrams = root.findall("diagram")
+        if not diagrams:
             raise InputError.at(name, None, "(mxfile)", "the draw.io file has no pages (<diagram>)")
+        expanded = 0
+        for i, diagram in enumerate(diagrams):
+            page_name, model, size = _page(diagram, i, name, MAX_EXPANDED_BYTES - expanded)
+            expanded += size
+            _read_page(builder, page_name, model)
+            diagram.clear()     # the page's tree is read: let it go before the next one is inflated
     else:
         raise InputError.at(name, None, "(xml)", f"not a draw.io file: the root element is <{tag}>, not <mxfile>")
-    builder = GraphBuilder(name, FORMAT)
-    for page_name, model in pages:
-        _read_page(builder, page_name, model)
     return builder.build()
 
 
-def _page(diagram: Element, index: int, name: str) -> tuple[str, Element]:
+def _page(diagram: Element, index: int, name: str, budget: int) -> tuple[str, Element, int]:
+    """The page's name, its <mxGraphModel>, and how many bytes of XML decompressing it produced."""
     page_name = diagram.get("name") or f"page {index + 1}"
     inline = next((c for c in diagram if local(c.tag) == "mxGraphModel"), None)
     if inline is not None:
-        return page_name, inline
+        return page_name, inline, 0
     payload = "".join((diagram.text or "").split())
     field = f"page {page_name!r}"
     if not payload:
@@ -87,12 +96,13 @@ def _page(diagram: Element, index: int, name: str) -> tuple[str, Element]:
         packed = base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise InputError.at(name, None, field, "compressed page is not valid base64") from exc
-    xml = unquote(inflate_raw(packed, name, field).decode("latin-1")).encode("utf-8", "surrogatepass")
+    xml = unquote(inflate_raw(packed, name, field, max(0, min(MAX_BYTES, budget))).decode("latin-1")
+                  ).encode("utf-8", "surrogatepass")
     check_size(xml, name, f"page {page_name!r}")
     model = parse_xml(xml, f"{name} ({field})")
     if local(model.tag) != "mxGraphModel":
         raise InputError.at(name, None, field, f"compressed page holds <{local(model.tag)}>, not <mxGraphModel>")
-    return page_name, model
+    return page_name, model, len(xml)
 
 
 def _cells(model: Element, page: str) -> list[_Cell]:
@@ -123,6 +133,8 @@ def _cell(element: Element, cell_id: str, value: str, props: dict[str, str]) -> 
 
 def _read_page(builder: GraphBuilder, page: str, model: Element) -> None:
     cells = _cells(model, page)
+    builder.shapes += len(cells)
+    check_count(builder.name, "shapes (boxes, lines and labels) in the drawing", builder.shapes, MAX_SHAPES)
     by_id = {c.id: c for c in cells}
     edges = {c.id: c for c in cells if c.edge}
     ends: dict[str, dict[str, str]] = {eid: {} for eid in edges}

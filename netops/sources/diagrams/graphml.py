@@ -24,6 +24,7 @@ from netops.sources.diagrams.common import (
     as_ip,
     clean_label,
 )
+from netops.sources.diagrams.limits import MAX_SHAPES, check_count
 from netops.sources.diagrams.safexml import local, parse_xml
 
 FORMAT = "graphml"
@@ -43,6 +44,8 @@ def read(data: bytes, name: str) -> DiagramRead:
     keys = {k.get("id", ""): k.get("attr.name") or k.get("yfiles.type") or "" for k in root.iter()
             if local(k.tag) == "key"}
     builder = GraphBuilder(name, FORMAT)
+    builder.shapes = sum(1 for e in root.iter() if local(e.tag) in ("node", "edge"))
+    check_count(name, "nodes and edges in the drawing", builder.shapes, MAX_SHAPES)
     segments: dict[str, list[tuple[str, str | None, str]]] = {}
     for node in (e for e in root.iter() if local(e.tag) == "node"):
         _read_node(builder, node, keys, segments)

@@ -3,7 +3,8 @@
 Editors can check it while typing with schemas/lan-diagram.schema.json
 (`# yaml-language-server: $schema=../../schemas/lan-diagram.schema.json`). Errors name the
 line. Anchors and aliases are refused: a diagram never needs them, and they are how a
-"billion laughs" YAML file explodes.
+"billion laughs" YAML file explodes (the shared YAML bounds of sources/yamlfile.py check that,
+nesting and tags before anything is built).
 """
 from __future__ import annotations
 
@@ -11,17 +12,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
 from netops.errors import InputError
 from netops.sources.diagrams.common import DiagramRead, validate_diagram
 from netops.sources.diagrams.csv_reader import decode_text
-from netops.sources.yamlfile import YamlDoc
+from netops.sources.diagrams.limits import MAX_VALUES, check_count
+from netops.sources.yamlfile import parse_yaml
 
 FORMAT = "yaml"
 EXTENSIONS = (".yaml", ".yml", ".json")
-MAX_NODES = 200_000
 
 
 def sniff(head: bytes) -> bool:
@@ -33,50 +31,16 @@ def read(data: bytes, name: str) -> DiagramRead:
     text = decode_text(data, name)
     if text.lstrip().startswith(("{", "[")):
         return DiagramRead(validate_diagram(_json(text, name), name), "json", [])
-    tree = _yaml(text, name)
-    doc = YamlDoc(path=Path(name), text=text, data=None, _tree=tree)
-    return DiagramRead(validate_diagram(_plain(tree, name), name, doc.line_of), FORMAT, [])
+    doc = parse_yaml(text, Path(name), aliases=False, max_nodes=MAX_VALUES)
+    return DiagramRead(validate_diagram(doc.data, name, doc.line_of), FORMAT, [])
 
 
 def _json(text: str, name: str) -> Any:
+    # Every value of a diagram sits in an object or a list: count their openings before parsing.
+    check_count(name, "objects and lists in the file", text.count("{") + text.count("["), MAX_VALUES)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError.at(name, exc.lineno, "(syntax)", f"malformed JSON: {exc.msg}") from exc
     except RecursionError as exc:
         raise InputError.at(name, None, "(syntax)", "JSON nested too deeply") from exc
-
-
-def _yaml(text: str, name: str) -> Any:
-    try:
-        return YAML(typ="rt").load(text)
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or exc.__class__.__name__
-        raise InputError.at(name, mark.line + 1 if mark else None, "(syntax)", f"malformed YAML: {problem}") from exc
-    except RecursionError as exc:
-        raise InputError.at(name, None, "(syntax)", "YAML nested too deeply") from exc
-
-
-def _plain(tree: Any, name: str) -> Any:
-    """Plain dicts/lists; a container met twice is an alias (refused), so no expansion or cycles."""
-    seen: set[int] = set()
-    count = 0
-
-    def walk(node: Any, depth: int) -> Any:
-        nonlocal count
-        count += 1
-        if depth > 50 or count > MAX_NODES:
-            raise InputError.at(name, None, "(file)", "the document is nested too deeply or is too large")
-        if isinstance(node, (dict, list)):
-            if id(node) in seen:
-                raise InputError.at(name, None, "(file)", "YAML anchors/aliases (&, *) are not allowed in diagrams")
-            seen.add(id(node))
-        if isinstance(node, dict):
-            return {str(k): walk(v, depth + 1) for k, v in node.items()}
-        if isinstance(node, list):
-            return [walk(v, depth + 1) for v in node]
-        return node
-
-    return walk(tree, 0)
-

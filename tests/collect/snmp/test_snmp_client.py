@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import asyncio
+import socket
+import time
 from collections.abc import Callable
 
 import pytest
@@ -167,3 +169,36 @@ def test_error_status_is_an_error(status: int) -> None:
     got, _ = run(lambda m: reply(m, m.varbinds, error_status=status),
                  lambda s: s.get([(1, 3, 6, 1, 2, 1, 1, 5, 0)]))
     assert isinstance(got, SnmpError) and got.reason == "error"
+
+
+def test_a_refused_port_costs_no_other_device_its_datagram() -> None:
+    """The ICMP error of a closed port is pending on the shared socket when the next device is asked:
+    that device still gets its request (no retries to hide a lost one), the closed port is `refused`."""
+    sys_name = (1, 3, 6, 1, 2, 1, 1, 5, 0)
+
+    async def main() -> tuple[object, object, FakeAgent]:
+        loop = asyncio.get_running_loop()
+        transport, agent = await loop.create_datagram_endpoint(lambda: FakeAgent(lambda m: reply(m, [(sys_name, b"sw")])),
+                                                               local_addr=("127.0.0.1", 0))
+        closed = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        closed.bind(("127.0.0.1", 0))
+        closed_port = closed.getsockname()[1]
+        closed.close()
+        creds = SnmpCredentials.v2c("public")
+        try:
+            async with SnmpClient(timeout=2, retries=0) as client:
+                dead = await client.session(SnmpTarget(name="dead", host="127.0.0.1", port=closed_port, credentials=creds))
+                live = await client.session(SnmpTarget(name="live", host="127.0.0.1",
+                                                       port=transport.get_extra_info("sockname")[1], credentials=creds))
+                refused = asyncio.ensure_future(dead.get([sys_name]))
+                await asyncio.sleep(0)      # its request is sent
+                time.sleep(0.05)            # the ICMP error arrives while the loop is busy (not reading)
+                answered = await live.get([sys_name])
+                return await asyncio.gather(refused, return_exceptions=True), answered, agent
+        finally:
+            transport.close()
+
+    (refused,), answered, agent = asyncio.run(asyncio.wait_for(main(), 30))
+    # `timeout` only if the kernel's machine-wide ICMP rate limit dropped the port-unreachable
+    assert isinstance(refused, SnmpError) and refused.reason in ("refused", "timeout")
+    assert answered == [((1, 3, 6, 1, 2, 1, 1, 5, 0), b"sw")] and len(agent.requests) == 1

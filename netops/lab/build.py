@@ -105,6 +105,8 @@ def _build(state: LabState, state_path: Path, progress: Progress) -> None:
         save_state(state_path, state)
         if daemon in ("zebra", "snmpd"):  # ospfd needs zebra; lldpd's AgentX subagent needs snmpd at start
             daemons.wait_ready(state, [d.hostname for d in having], daemon)
+        if daemon == "snmpd":
+            daemons.tune_snmpd(state, [d.hostname for d in having])
         if daemon == "ospfd":
             daemons.wait_ready(state, routers, "ospfd")
             daemons.apply_frr(state, routers)
@@ -198,8 +200,8 @@ def device_routes(dev: DevicePlan) -> list[str]:
     Idempotent (`replace`), so a revived device gets them back.
     """
     lines = []
-    if dev.gateway:
-        lines.append(f"route replace default via {dev.gateway}")
+    if dev.gateway:  # the lab's range only: a default route would send lldpd's DNS lookups into the lab
+        lines.append(f"route replace {LAB_NETWORK} via {dev.gateway}")
     for route in dev.host_routes:
         lines.append(f"route replace {route.prefix} dev {route.dev}")
     if dev.is_router:

@@ -255,6 +255,8 @@ def _restart(state: LabState, dev: DevicePlan, names: tuple[str, ...]) -> None:
         daemons.wait_ready(state, [dev.hostname], name)
     if "ospfd" in names:
         daemons.apply_frr(state, [dev.hostname])
+    if "snmpd" in names:
+        daemons.tune_snmpd(state, [dev.hostname])
 
 
 def _revive(state: LabState, device: str) -> None:

@@ -23,7 +23,7 @@ _LLDP_CAPS = ("other", "repeater", "bridge", "wlan-access-point", "router", "tel
 _CDP_CAPS = ((0x01, "router"), (0x02, "bridge"), (0x04, "bridge"), (0x08, "bridge"),
              (0x10, "station"), (0x40, "repeater"), (0x80, "telephone"))
 _VERSION_RES = [re.compile(p) for p in (
-    r"EOS version (\S+)", r"JUNOS (\S+?)[,\s]", r"RouterOS (\S+)", r"\((V\d{3}R\d+\w*)\)",
+    r"EOS version (\S+)", r"JUNOS (\S+?)[,\s]", r"RouterOS (\d\S*)", r"\((?:\S+ )?(V\d{3}R\d+\w*)\)",
     r"[Vv]ersion ([^\s,]+)", r"revision ([^\s,]+)")]
 
 
@@ -69,14 +69,16 @@ def _ifnames(data: DeviceSnmpData) -> dict[int, str]:
 def facts(data: DeviceSnmpData) -> dict[str, Any]:
     sysname = _text(data.system.get(O.SYS_NAME))
     descr = _text(data.system.get(O.SYS_DESCR))
-    model = serial = ""
+    model = serial = software = ""
     ent = _table(data, "entity", O.ENT_PHYSICAL_ENTRY)
     classes = _table(data, "entity_class", O.ENT_PHYSICAL_ENTRY).get(O.ENT_CLASS, {})
     rows = set(ent.get(O.ENT_SERIAL, {})) | set(ent.get(O.ENT_MODEL, {})) | set(ent.get(O.ENT_DESCR, {}))
     for idx in sorted(rows, key=lambda i: (classes.get(i) != O.ENT_CLASS_CHASSIS, i)):  # chassis first
         model = model or _text(ent.get(O.ENT_MODEL, {}).get(idx)) or _text(ent.get(O.ENT_DESCR, {}).get(idx))
         serial = serial or _text(ent.get(O.ENT_SERIAL, {}).get(idx))
-    version = next((m.group(1) for r in _VERSION_RES if (m := r.search(descr))), "")
+        software = software or _text(ent.get(O.ENT_SOFTWARE_REV, {}).get(idx))
+    # RouterOS 7 says only "RouterOS <model>": its version is in the chassis row
+    version = next((m.group(1) for r in _VERSION_RES if (m := r.search(descr))), "") or software
     enterprise = data.enterprise()
     return {
         "hostname": sysname.split(".")[0] if sysname else "",
@@ -291,11 +293,39 @@ def lldp_neighbors_detail(data: DeviceSnmpData) -> dict[str, list[dict[str, Any]
     return out
 
 
+def routes(data: DeviceSnmpData) -> dict[str, list[dict[str, Any]]]:
+    """ipCidrRouteTable -> NAPALM get_route_to shape: prefix -> [{next_hop, outgoing_interface, ...}].
+
+    Reject (blackhole) routes forward nothing and are left out; a route with next hop 0.0.0.0
+    is connected. The table's protocol column says `local` for every kernel route on Linux
+    agents, so `protocol` only tells connected from learned (`remote`).
+    """
+    table = _table(data, "routes", O.IP_CIDR_ROUTE_ENTRY)
+    names = _ifnames(data)
+    kinds = table.get(O.IP_CIDR_ROUTE_TYPE, {})
+    out: dict[str, list[dict[str, Any]]] = {}
+    for idx, ifindex in table.get(O.IP_CIDR_ROUTE_IF_INDEX, {}).items():
+        if len(idx) != 13 or kinds.get(idx) == O.IP_CIDR_ROUTE_REJECT:
+            continue
+        dest, mask, hop = ".".join(map(str, idx[:4])), ".".join(map(str, idx[4:8])), ".".join(map(str, idx[9:13]))
+        try:
+            prefix = str(ipaddress.IPv4Network(f"{dest}/{mask}", strict=False))
+        except ValueError:
+            continue
+        connected = hop == "0.0.0.0"
+        out.setdefault(prefix, []).append({
+            "protocol": "connected" if connected else "remote", "current_active": True,
+            "next_hop": "" if connected else hop,
+            "outgoing_interface": names.get(_int(ifindex), "") if _int(ifindex) else "",
+        })
+    return out
+
+
 def normalize(data: DeviceSnmpData) -> dict[str, Any]:
-    """All getters at once: facts, interfaces, interfaces_ip, lldp_neighbors_detail, interfaces_counters."""
+    """All getters at once: facts, interfaces, interfaces_ip, lldp_neighbors_detail, interfaces_counters, routes."""
     return {"facts": facts(data), "interfaces": interfaces(data), "interfaces_ip": interfaces_ip(data),
             "lldp_neighbors_detail": lldp_neighbors_detail(data),
-            "interfaces_counters": interfaces_counters(data)}
+            "interfaces_counters": interfaces_counters(data), "routes": routes(data)}
 
 
 def to_observation(data: DeviceSnmpData) -> DeviceObservation:

@@ -86,15 +86,14 @@ class NetopsLabDriver(NetworkDriver):
         return {link["ifname"]: self._name(link) for link in self._links()}
 
     def get_facts(self) -> models.FactsDict:
-        lines = self._run('hostname; date +%s.%N; cat "$NETOPS_LAB_IDENTITY"').splitlines()
-        if len(lines) < 3:
-            raise CommandErrorException(f"{self.hostname}: no identity on the device: {lines!r}")
+        text = self._run('echo "H=$(hostname)"; echo "T=$(date +%s.%N)"; echo "I=$(cat "$NETOPS_LAB_IDENTITY")"')
+        found = {line[:2]: line[2:].strip() for line in text.splitlines() if line[:2] in ("H=", "T=", "I=")}
         try:
-            identity = json.loads(lines[2])
-            uptime = max(0.0, float(lines[1]) - float(identity["booted_at"]))
-        except (ValueError, KeyError) as exc:
-            raise CommandErrorException(f"{self.hostname}: unreadable identity {lines[2][:120]!r}") from exc
-        hostname = lines[0].strip()
+            identity = json.loads(found["I="])
+            uptime = max(0.0, float(found["T="]) - float(identity["booted_at"]))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CommandErrorException(f"{self.hostname}: unreadable identity {text[:160]!r}") from exc
+        hostname = found.get("H=", "")
         return {"hostname": hostname, "fqdn": hostname, "vendor": str(identity.get("vendor", "")),
                 "model": str(identity.get("model", "")), "os_version": str(identity.get("os_version", "")),
                 "serial_number": str(identity.get("serial_number", "")), "uptime": round(uptime, 1),

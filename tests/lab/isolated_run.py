@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from netops.lab.plan import MGMT_BRIDGE
+from netops.lab.plan import LAB_NETWORK, NOC_BRIDGE
 from netops.lab.system import alive, namespaces
 
 REPO = Path(__file__).resolve().parents[2]
@@ -32,6 +32,13 @@ def _private_views() -> None:
 
 def _links() -> list[str]:
     return sorted(p.name for p in Path("/sys/class/net").iterdir() if p.name != "lo")
+
+
+def _lab_routes() -> list[str]:
+    """Routes of this (private) root namespace into the lab's range."""
+    out = subprocess.run(["ip", "-4", "route", "show", "root", str(LAB_NETWORK)], capture_output=True, text=True,
+                         check=True).stdout
+    return [line for line in out.splitlines() if line.strip()]
 
 
 def main(mode: str, folder: Path) -> None:
@@ -59,11 +66,13 @@ def main(mode: str, folder: Path) -> None:
     state = json.loads(state_path.read_text())
     pids = [p for by_daemon in state["pids"].values() for p in by_daemon.values()]
     before = {"phase": state["phase"], "namespaces": len(namespaces()), "pids": len(pids),
-              "pids_alive": sum(alive(p) for p in pids), "bridge": MGMT_BRIDGE in _links()}
+              "pids_alive": sum(alive(p) for p in pids), "bridge": NOC_BRIDGE in _links(),
+              "routes": len(_lab_routes())}
     down = subprocess.run(netops + ["lab", "down", "--json"], env=env, cwd=REPO, capture_output=True, text=True,
                           timeout=60, check=False)
     time.sleep(0.2)
-    after = {"namespaces": sorted(namespaces()), "links": _links(), "pids_alive": [p for p in pids if alive(p)],
+    after = {"namespaces": sorted(namespaces()), "links": _links(), "routes": _lab_routes(),
+             "pids_alive": [p for p in pids if alive(p)],
              "state_file": state_path.exists(), "run_dir": Path(state["run_dir"]).exists()}
     print(json.dumps({"mode": mode, "phase_seen": phase, "up_exit": up.returncode, "down_exit": down.returncode,
                       "down_stderr": down.stderr[-500:], "before": before, "after": after}))

@@ -184,7 +184,7 @@ def _device_batch(dev: DevicePlan, mgmt: str) -> list[str]:
         if port.enabled:
             lines.append(f"link set dev {port.linux} up")
     if mgmt == "inband":
-        on = dev.bridges[0].linux if dev.bridges and not dev.is_router else "lo"
+        on = "lo" if dev.is_router else dev.bridges[0].linux if dev.bridges else dev.mgmt_port or "lo"
         lines.append(f"addr add {dev.mgmt_ip} dev {on}")
     return lines + device_routes(dev)
 
@@ -200,7 +200,9 @@ def device_routes(dev: DevicePlan) -> list[str]:
     Idempotent (`replace`), so a revived device gets them back.
     """
     lines = []
-    if dev.gateway:  # the lab's range only: a default route would send lldpd's DNS lookups into the lab
+    if dev.gateway and dev.mgmt_port:  # no address on that LAN: the gateway is reached on the port itself
+        lines.append(f"route replace {LAB_NETWORK} via {dev.gateway} dev {dev.mgmt_port} onlink")
+    elif dev.gateway:  # the lab's range only: a default route would send lldpd's DNS lookups into the lab
         lines.append(f"route replace {LAB_NETWORK} via {dev.gateway}")
     for route in dev.host_routes:
         lines.append(f"route replace {route.prefix} dev {route.dev}")

@@ -108,7 +108,9 @@ class DevicePlan(_Frozen):
     serial: str = ""
     os_version: str = ""
     transit: bool = True
-    gateway: str | None = None  # a LAN device's default gateway (its edge router's LAN address)
+    gateway: str | None = None  # a LAN device's gateway into the lab (its edge router's LAN address)
+    # in-band: where a LAN device without an addressed interface (a PD's special device) keeps its address
+    mgmt_port: str | None = None
     host_routes: tuple[HostRoute, ...] = ()
     noc_ip: str | None = None  # a core router's address on the NOC attachment
 
@@ -189,7 +191,7 @@ def build_plan(inv: Inventory, hostnames: list[str], left_out_pds: tuple[str, ..
     costs = {(e.device, e.interface): ospf_cost(link.capacity_mbps, link.length_m)
              for link in links if inv.devices[link.a.device].is_router and inv.devices[link.b.device].is_router
              for e in link.ends()}
-    gateways, host_routes = _lan_routes(inv, hostnames, links, cabled_anywhere, mgmt)
+    gateways, host_routes, mgmt_ports = _lan_routes(inv, hostnames, links, cabled_anywhere, mgmt)
     cores = [n for n in hostnames if inv.devices[n].role.value == "core"]
     devices: dict[str, DevicePlan] = {}
     for n, name in enumerate(hostnames, start=1):
@@ -216,7 +218,8 @@ def build_plan(inv: Inventory, hostnames: list[str], left_out_pds: tuple[str, ..
             loopback=str(dev.loopback) if dev.loopback else None, role=dev.role.value, pd=dev.pd,
             platform=dev.lab_platform or "netops_lab", ports=ports, vendor=dev.vendor or "", model=dev.model or "",
             serial=dev.serial or "", os_version=dev.os_version or "", transit=dev.is_transit,
-            gateway=gateways.get(name), host_routes=tuple(host_routes.get(name, [])), noc_ip=noc_ip)
+            gateway=gateways.get(name), host_routes=tuple(host_routes.get(name, [])), noc_ip=noc_ip,
+            mgmt_port=mgmt_ports.get(name))
     cables = {
         link.id: CablePlan(id=link.id, a=CableEnd(device=link.a.device, interface=link.a.interface),
                            b=CableEnd(device=link.b.device, interface=link.b.interface), ducts=tuple(link.ducts))
@@ -238,13 +241,16 @@ def _svi(dev: Device, cabled: set[tuple[str, str]]) -> Interface | None:
 
 
 def _lan_routes(inv: Inventory, hostnames: list[str], links: list[FibreLink], cabled: set[tuple[str, str]],
-                mgmt: MgmtMode) -> tuple[dict[str, str], dict[str, list[HostRoute]]]:
-    """Each LAN device's gateway, and the host routes its edge router announces for it.
+                mgmt: MgmtMode) -> tuple[dict[str, str], dict[str, list[HostRoute]], dict[str, str]]:
+    """Each LAN device's gateway, the host routes its edge router announces for it, and where
+    a LAN device with no addressed interface keeps its management address (its uplink port).
 
     From a switch or AP, walk the LAN cables through other non-routers to the first router
     whose LAN (bridge) subnet holds the device's address: that router is its gateway and
     routes the device's LAN and management addresses to it (two edges of one PD may share a
     LAN subnet with separate switches: host routes keep each device behind its own edge).
+    A device with no address of its own (an ATCS gateway on a bare port) takes the first
+    router's LAN it reaches, and its management address sits on its first cabled port.
     """
     neighbours: dict[str, list[str]] = {}
     for link in links:
@@ -252,11 +258,18 @@ def _lan_routes(inv: Inventory, hostnames: list[str], links: list[FibreLink], ca
         neighbours.setdefault(link.b.device, []).append(link.a.device)
     gateways: dict[str, str] = {}
     routes: dict[str, list[HostRoute]] = {}
+    mgmt_ports: dict[str, str] = {}
+    lab_cabled = {(e.device, e.interface) for link in links for e in link.ends()}
     for name in hostnames:
         dev = inv.devices[name]
         svi = _svi(dev, cabled)
-        if dev.is_router or svi is None or svi.ipv4 is None:
+        if dev.is_router:
             continue
+        if svi is None:
+            uplink = next((k for k, i in enumerate(dev.interfaces, start=1) if (name, i.name) in lab_cabled), None)
+            if uplink is None or any(i.ipv4 for i in dev.interfaces):
+                continue
+            mgmt_ports[name] = f"eth{uplink}"
         seen, queue = {name}, deque([name])
         while queue:
             here = queue.popleft()
@@ -269,15 +282,16 @@ def _lan_routes(inv: Inventory, hostnames: list[str], links: list[FibreLink], ca
                     queue.append(nxt)
                     continue
                 their = _svi(other, cabled)
-                if their is None or their.ipv4 is None or svi.ipv4.ip not in their.ipv4.network:
+                if their is None or their.ipv4 is None or (svi and svi.ipv4 and svi.ipv4.ip not in their.ipv4.network):
                     continue
                 gateways.setdefault(name, str(their.ipv4.ip))
                 if gateways[name] == str(their.ipv4.ip):
                     bridge = f"eth{other.interfaces.index(their) + 1}"
-                    routes.setdefault(nxt, []).append(HostRoute(prefix=f"{svi.ipv4.ip}/32", dev=bridge))
+                    if svi and svi.ipv4:
+                        routes.setdefault(nxt, []).append(HostRoute(prefix=f"{svi.ipv4.ip}/32", dev=bridge))
                     if mgmt == "inband":
-                        routes[nxt].append(HostRoute(prefix=f"{dev.mgmt_ip}/32", dev=bridge))
-    return gateways, routes
+                        routes.setdefault(nxt, []).append(HostRoute(prefix=f"{dev.mgmt_ip}/32", dev=bridge))
+    return gateways, routes, mgmt_ports
 
 
 def _check_addresses(name: str, mgmt: IPv4Address, loopback: IPv4Interface | None,

@@ -15,7 +15,9 @@ from pathlib import Path
 from netops.errors import NetopsError
 
 NETNS_DIR = Path("/run/netns")
-REQUIRED_TOOLS = ("ip", "snmpd", "lldpd", "lldpcli", "sshd", "nft", "openssl", "ssh-keygen", "unshare")
+REQUIRED_TOOLS = ("ip", "tc", "snmpd", "snmpset", "lldpd", "lldpcli", "sshd", "nft", "openssl", "ssh-keygen",
+                  "unshare", "vtysh")
+FRR_DAEMONS = (Path("/usr/lib/frr/zebra"), Path("/usr/lib/frr/ospfd"))
 TOOL_DIRS = "/usr/sbin:/usr/bin:/sbin:/bin"
 
 
@@ -24,8 +26,9 @@ def missing_prerequisites() -> str | None:
     if os.geteuid() != 0:
         return "the lab needs root (network namespaces, veths, daemons)"
     missing = [t for t in REQUIRED_TOOLS if shutil.which(t, path=TOOL_DIRS) is None]
+    missing += [str(p) for p in FRR_DAEMONS if not p.exists()]
     if missing:
-        return (f"the lab needs {', '.join(missing)}: apt-get install snmpd snmp lldpd openssh-server "
+        return (f"the lab needs {', '.join(missing)}: apt-get install snmpd snmp lldpd openssh-server frr "
                 "nftables iproute2")
     return None
 

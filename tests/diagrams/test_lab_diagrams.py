@@ -67,3 +67,4 @@ def test_diagrams_against_the_lab(lab: LabHandle, tmp_path: Path, monkeypatch: p
                 [("device missing", "ap-disdukcapil-011")]), (fmt, out["findings"])
     finally:
         lab.restore(None)
+        lab.wait_for(lab.lldp_converged, timeout=30)

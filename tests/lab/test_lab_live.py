@@ -63,6 +63,7 @@ def test_small_lab_is_up_with_every_daemon(lab: LabHandle) -> None:
 
 
 def test_every_declared_link_is_an_lldp_adjacency(lab: LabHandle) -> None:
+    lab.wait_for(lab.lldp_converged, timeout=15)  # an earlier test's restore may be a second old
     report = lab_status(lab.state, str(lab.state_path))
     assert {lk["id"]: lk["lldp"] for lk in report["links"]} == {cid: "both" for cid in lab.links}
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from netops.errors import NetopsError
 from netops.lab.frr import frr_conf
 from netops.lab.identity import identity
-from netops.lab.plan import LAB_NETWORK, MGMT_GATEWAY, MGMT_NETWORK, MGMT_PORT, NOC_ADDRESS, DevicePlan
+from netops.lab.plan import LAB_NETWORK, MGMT_GATEWAY, MGMT_NETWORK, NOC_ADDRESS, DevicePlan
 from netops.lab.render import one_line, quoted
 from netops.lab.state import LAB_USER, SNMP_USER, LabState
 from netops.lab.system import run

@@ -121,7 +121,7 @@ def hang(state_path: Path, device: str) -> Fault:
 def ospf_down(state_path: Path, device: str) -> Fault:
     """The routing daemon dies: ports stay up, neighbours drop it after the dead interval."""
     state = _state(state_path)
-    dev = _device(state, device, router=True)
+    _device(state, device, router=True)  # refuses an unknown device or one without FRR
     pid = state.pids.get(device, {}).get("ospfd", 0)
     if alive(pid):
         kill_pids([pid])

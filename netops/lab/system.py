@@ -118,12 +118,15 @@ def alive(pid: int) -> bool:
 
 
 def kill_pids(pids: Iterable[int], grace: float = 2.0) -> None:
-    """SIGTERM, wait up to `grace` seconds, SIGKILL what is left; reap our own children."""
+    """SIGTERM (and SIGCONT, for a `hang`ed daemon), wait up to `grace` seconds, SIGKILL what is left;
+    reap our own children."""
     pending = {p for p in pids if p > 1}
     for sig in (signal.SIGTERM, signal.SIGKILL):
         for pid in pending:
             try:
                 os.kill(pid, sig)
+                if sig == signal.SIGTERM:
+                    os.kill(pid, signal.SIGCONT)
             except ProcessLookupError:
                 pass
         deadline = time.monotonic() + (grace if sig == signal.SIGTERM else 5.0)

@@ -42,3 +42,11 @@ def test_down_after_up_was_killed_half_way_leaves_nothing(tmp_path: Path) -> Non
     assert report["up_exit"] == -9 and report["before"]["phase"] == "building"
     assert report["before"]["namespaces"] > 0 and report["before"]["pids_alive"] > 0
     _assert_nothing_left(report)
+
+
+def test_out_of_band_lab_answers_over_its_bridge_and_leaves_nothing(tmp_path: Path) -> None:
+    report = _isolated("oob", tmp_path)
+    assert report["before"]["phase"] == "up" and report["before"]["bridge"]
+    assert report["before"]["routes"] == 1  # the bridge's own /16: no route into the lab is added
+    assert report["before"]["answering"] == report["before"]["devices"]
+    _assert_nothing_left(report)

@@ -105,11 +105,10 @@ def _build(state: LabState, state_path: Path, progress: Progress) -> None:
         save_state(state_path, state)
         if daemon in ("zebra", "snmpd"):  # ospfd needs zebra; lldpd's AgentX subagent needs snmpd at start
             daemons.wait_ready(state, [d.hostname for d in having], daemon)
-        if daemon == "snmpd":
-            daemons.tune_snmpd(state, [d.hostname for d in having])
-        if daemon == "ospfd":
-            daemons.wait_ready(state, routers, "ospfd")
-            daemons.apply_frr(state, routers)
+    # while lldpd and sshd come up: ospfd's config, snmpd's caches
+    daemons.wait_ready(state, routers, "ospfd")
+    daemons.apply_frr(state, routers)
+    daemons.tune_snmpd(state, plan.devices)
     for daemon in ("lldpd", "sshd"):
         daemons.wait_ready(state, plan.devices, daemon)
     daemons.lldp_update(state, plan.devices)

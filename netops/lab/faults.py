@@ -184,6 +184,11 @@ def restore(state_path: Path, target: str | None = None) -> list[Fault]:
     if target is not None and not undone:
         raise NotFoundError(f"no fault on {target} (faults: {', '.join(f.target for f in state.faults) or 'none'})")
     state.faults = [f for f in state.faults if f not in undone]
+    kill_pids([f.pid for f in undone if f.kind == "flap" and f.pid])  # before the light goes back on
+    # light first: a revived device's routes need their gateway's link to have carrier
+    touched = {c.id: c for f in undone for c in _cables_of(state, f)}
+    still_down = {c.id for f in state.faults if f.kind in ("cut", "cut-duct", "kill") for c in _cables_of(state, f)}
+    _set_cables(state, [c for cid, c in touched.items() if cid not in still_down], up=True)
     for fault in undone:
         if fault.kind == "kill":
             _revive(state, fault.target)
@@ -195,11 +200,6 @@ def restore(state_path: Path, target: str | None = None) -> list[Fault]:
             _nft_off_ends(state, _cable(state, fault.target), SILENT_TABLE)
         elif fault.kind == "degrade":
             _undegrade(state, _cable(state, fault.target))
-        elif fault.kind == "flap" and fault.pid:
-            kill_pids([fault.pid])
-    touched = {c.id: c for f in undone for c in _cables_of(state, f)}
-    still_down = {c.id for f in state.faults if f.kind in ("cut", "cut-duct", "kill") for c in _cables_of(state, f)}
-    _set_cables(state, [c for cid, c in touched.items() if cid not in still_down], up=True)
     save_state(state_path, state)
     return undone
 
@@ -266,4 +266,6 @@ def _revive(state: LabState, device: str) -> None:
     ip_batch(device_routes(dev), namespace=dev.namespace, force=True)
     daemons.write_identity(state, dev)
     _restart(state, dev, daemons.daemons_of(dev))
+    # again, now that its ports have had time to get carrier (a route via a gateway needs it)
+    ip_batch(device_routes(dev), namespace=dev.namespace, force=True)
     daemons.lldp_update(state, [device])

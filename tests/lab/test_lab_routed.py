@@ -29,6 +29,7 @@ from netops.collect.sweep import SweepRequest, sweep
 from netops.lab.daemons import TRAP_PORT
 from netops.lab.handle import LabHandle
 from netops.lab.plan import NOC_ADDRESS
+from netops.lab.system import alive
 from netops.models.observation import FailureReason, Snapshot
 from netops.sources.inventory import Inventory, load_inventory
 
@@ -237,3 +238,16 @@ def test_unknown_fault_target_is_one_line_exit_2_and_changes_nothing(lab: LabHan
     assert result.exit_code == 2
     assert len(result.stderr.strip().splitlines()) == 1 and args[1] in result.stderr
     assert lab.state.faults == before
+
+
+def test_flap_toggles_the_cable_and_restore_ends_it(lab: LabHandle, healthy: None) -> None:
+    cable = lab.plan.cables[lab.links[0]]
+    a = cable.a
+    result = CliRunner().invoke(cli, ["lab", "fault", "flap", cable.id, "--period", "1", "--count", "50", "--json"],
+                                env={"NETOPS_LAB_STATE": str(lab.state_path)})
+    assert result.exit_code == 0, result.output
+    helper = json.loads(result.stdout)["pid"]
+    assert lab.wait_for(lambda: not lab.lldp_neighbors(a.device).get(a.interface), timeout=10, interval=0.1)
+    lab.restore(cable.id)
+    assert not alive(helper)
+    assert lab.wait_for(lab.lldp_converged, timeout=15)

@@ -243,11 +243,19 @@ def test_unknown_fault_target_is_one_line_exit_2_and_changes_nothing(lab: LabHan
 def test_flap_toggles_the_cable_and_restore_ends_it(lab: LabHandle, healthy: None) -> None:
     cable = lab.plan.cables[lab.links[0]]
     a = cable.a
-    result = CliRunner().invoke(cli, ["lab", "fault", "flap", cable.id, "--period", "1", "--count", "50", "--json"],
+    dev = lab.plan.devices[a.device]
+
+    def carrier() -> str:
+        out = subprocess.run(["ip", "-n", dev.namespace, "-j", "link", "show", "dev", dev.port(a.interface).linux],
+                             capture_output=True, text=True, timeout=10, check=True).stdout
+        return str(json.loads(out)[0]["operstate"])
+
+    result = CliRunner().invoke(cli, ["lab", "fault", "flap", cable.id, "--period", "2", "--count", "50", "--json"],
                                 env={"NETOPS_LAB_STATE": str(lab.state_path)})
     assert result.exit_code == 0, result.output
     helper = json.loads(result.stdout)["pid"]
-    assert lab.wait_for(lambda: not lab.lldp_neighbors(a.device).get(a.interface), timeout=10, interval=0.1)
+    assert lab.wait_for(lambda: carrier() == "DOWN", timeout=10, interval=0.1)
+    assert lab.wait_for(lambda: carrier() == "UP", timeout=10, interval=0.1)  # and back: a flap, not a cut
     lab.restore(cable.id)
     assert not alive(helper)
-    assert lab.wait_for(lab.lldp_converged, timeout=15)
+    assert lab.wait_for(lambda: carrier() == "UP", timeout=5) and lab.wait_for(lab.lldp_converged, timeout=30)

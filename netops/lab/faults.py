@@ -56,7 +56,7 @@ def _device(state: LabState, device: str, router: bool = False) -> DevicePlan:
     if dev is None:
         raise NotFoundError(f"device {device} is not in the lab")
     if router and not dev.is_router:
-        raise NotFoundError(f"device {device} is a {dev.role}: it runs no routing daemon")
+        raise NotFoundError(f"device {device} ({dev.role}) runs no routing daemon")
     return dev
 
 

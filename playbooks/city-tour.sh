@@ -11,9 +11,10 @@ step "1. The declared city network"
 netops inventory validate
 netops inventory list --role core
 
-step "2. The emulated city: one namespace per router and switch, real snmpd/lldpd/sshd"
+step "2. The emulated city: one namespace per device, routed by OSPF (FRR), managed in-band from the NOC"
 netops lab up
 netops lab status
+sleep 5  # OSPF: every management address reachable from the NOC within a few seconds
 
 step "3. Sweep: every device over SNMP, every fibre link judged, a snapshot stored"
 netops sweep || echo "(some devices failed: see above)"
@@ -24,10 +25,19 @@ netops topology check || echo "(a redundancy policy of netops.yaml is violated: 
 netops topology path MPP
 netops topology whatif --fail duct:DCT-EP-01
 
-step "5. A fibre cut, seen by the next sweep"
+step "5. A cut duct isolates the PDs behind it: their devices time out, as in the city"
 netops lab fault cut-duct DCT-EP-01
 sleep 5
-netops sweep --pd MPP --pd DPMPTSP --pd SETWAN || true
+netops sweep --pd MPP --pd DPMPTSP --pd SETWAN || echo "(the PDs behind DCT-EP-01 time out: see above)"
+netops lab fault restore --all
+
+step "5b. A single fibre cut on a dual-homed PD: OSPF reroutes, DISDUKCAPIL still answers"
+route() { ip -n netops-core-pd-01 route get "$(netops inventory show edge-disdukcapil-01 --json | .venv/bin/python -c 'import json,sys; print(json.load(sys.stdin)["device"]["mgmt_ip"])')" | head -1; }
+echo "core-pd-01 to edge-disdukcapil-01 before: $(route)"
+netops lab fault cut BTM-FO-0038
+sleep 2
+echo "core-pd-01 to edge-disdukcapil-01 after:  $(route)"
+netops sweep --pd DISDUKCAPIL
 netops lab fault restore --all
 
 step "6. LAN diagrams (Perwali Art. 21): who is overdue"

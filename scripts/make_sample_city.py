@@ -48,6 +48,11 @@ MODELS: dict[str, tuple[str, list[tuple[str, int]], list[str], str | None]] = {
     "wAP ac": ("routeros", [], ["ether1"], "bridge"),
     "RB4011iGS+": ("routeros", [], [f"ether{i}" for i in range(1, 11)], "bridge"),
 }
+# the software release each model runs in the city (what the device reports as its version)
+OS_VERSION = {"MX480": "21.4R3-S5.4", "ASR1001-X": "17.9.4a", "ASR-920-24SZ-M": "17.9.4a", "ISR4331": "17.9.4a",
+              "C9200L-24P-4G": "17.9.4a", "AR6300": "V300R021C10SPC100", "AR6120": "V300R021C10SPC100",
+              "S5735-L24P4S-A": "V200R022C00SPC500", "CCR2004-16G-2S+": "7.14.3", "RB760iGS": "7.14.3",
+              "CRS326-24G-2S+": "7.14.3", "cAP ax": "7.14.3", "wAP ac": "7.14.3", "RB4011iGS+": "7.14.3"}
 EDGE_MODEL = {"R": "CCR2004-16G-2S+", "r": "RB760iGS", "I": "ISR4331", "H": "AR6120"}
 
 SITES = {  # id: (name, street address, lat, lon)
@@ -297,7 +302,8 @@ class City:
 
     def device(self, name: str, pd: str, role: str, site: str, model: str) -> dict:
         platform, fibre, copper, _ = MODELS[model]
-        data = {"role": role, "site": site, "model": model, "serial": serial(platform, name)}
+        data = {"role": role, "site": site, "model": model, "serial": serial(platform, name),
+                "os_version": OS_VERSION[model]}
         if role in ("core", "distribution", "pd-edge"):
             data["loopback"] = f"{next(self.loop)}/32"
         data["interfaces"] = []

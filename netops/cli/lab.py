@@ -52,24 +52,26 @@ def command() -> None:
 @command.command("up")
 @click.option("--pd", "pds", multiple=True, metavar="CODE", help="Only these PDs (plus the routers that carry them).")
 @click.option("--max-routers", type=click.IntRange(min=1), help="Leave out whole PDs beyond this many routers.")
+@click.option("--mgmt", type=click.Choice(["inband", "oob"]), default="inband", show_default=True,
+              help="inband: the NOC reaches devices over the routed city (a cut isolates); oob: a management bridge.")
 @json_option
 @pass_app
-def up(app: AppContext, pds: tuple[str, ...], max_routers: int | None, as_json: bool) -> None:
-    """Bring the lab up from the inventory (every address as declared, 198.18.0.0/15 only)."""
+def up(app: AppContext, pds: tuple[str, ...], max_routers: int | None, mgmt: str, as_json: bool) -> None:
+    """Bring the lab up from the inventory (every address as declared, 198.18.0.0/15 only), routed by OSPF."""
     _require_lab_host()
     names, left_out = select_devices(app.inventory, list(pds) or None, max_routers)
-    plan = build_plan(app.inventory, names, tuple(left_out))
+    plan = build_plan(app.inventory, names, tuple(left_out), "oob" if mgmt == "oob" else "inband")
     with _progress(as_json) as progress:
         state = lab_up(app.config.lab_state, plan, progress)
     routers = sum(d.role in ("core", "distribution", "pd-edge") for d in plan.devices.values())
     result = {"state_file": str(app.config.lab_state), "devices": len(plan.devices), "routers": routers,
               "links": len(plan.cables), "ducts": len(plan.ducts), "left_out_pds": list(left_out),
-              "bringup_seconds": state.bringup_seconds}
+              "mgmt": plan.mgmt, "bringup_seconds": state.bringup_seconds}
     if as_json:
         emit_json(result)
         return
     console.print(f"lab up: {result['devices']} devices ({routers} routers), {result['links']} links, "
-                  f"{result['ducts']} ducts in {state.bringup_seconds} s")
+                  f"{result['ducts']} ducts in {state.bringup_seconds} s; management {plan.mgmt}")
     if left_out:
         console.print(f"left out (--max-routers {max_routers}): {shown(', '.join(left_out))}")
     console.print("credentials are in the lab state file (root only); `netops lab status` shows LLDP")
@@ -91,13 +93,21 @@ def status(app: AppContext, as_json: bool) -> None:
     if as_json:
         emit_json(report)
         return
-    console.print(table("lab devices", ["device", "PD", "role", "mgmt", *report["devices"][0]["daemons"]],
+    console.print(table("lab devices", ["device", "PD", "role", "mgmt", "daemons"],
                         [[d["hostname"], d["pd"], d["role"], d["mgmt_ip"],
-                          *("up" if ok else "DOWN" for ok in d["daemons"].values())] for d in report["devices"]]))
+                          " ".join(name if ok else f"{name}:DOWN" for name, ok in d["daemons"].items())]
+                         for d in report["devices"]]))
     console.print(table("declared links", ["link", "a", "b", "ducts", "LLDP", "fault"],
                         [[lk["id"], lk["a"], lk["b"], ",".join(lk["ducts"]), lk["lldp"], lk["fault"]]
                          for lk in report["links"]]))
+    if report["faults"]:
+        console.print(table("faults", ["kind", "target", "since", "detail"],
+                            [[f["kind"], f["target"], f["at"], " ".join(f"{k}={v}" for k, v in f["detail"].items())]
+                             for f in report["faults"]]))
     s = report["summary"]
+    mode = ("in-band: the NOC " + report["noc_address"] + " reaches devices through core router "
+            + str(report["noc_gateway"])) if report["mgmt"] == "inband" else "out-of-band bridge"
+    console.print(f"management {mode}")
     console.print(f"{s['devices_all_daemons_alive']}/{s['devices']} devices with every daemon alive; "
                   f"{s['links_seen_lldp']}/{s['links_declared']} links seen by LLDP at both ends; "
                   f"credentials: {', '.join(f'{k}={v}' for k, v in report['credentials'].items())}")
@@ -129,17 +139,49 @@ def _fault_command(name: str, action: Callable[[Path, str], faults.Fault], metav
     @pass_app
     def run(app: AppContext, target: str, as_json: bool) -> None:
         _require_lab_host()
-        done = action(app.config.lab_state, target)
-        if as_json:
-            emit_json(done.model_dump())
-        else:
-            console.print(f"fault {done.kind} on {shown(done.target)}")
+        _print_fault(action(app.config.lab_state, target), as_json)
 
 
 _fault_command("cut", faults.cut, "LINK_ID", "Cut a fibre link: both ends down.")
 _fault_command("cut-duct", faults.cut_duct, "DUCT_ID", "Cut a duct: every lab link in it goes down.")
 _fault_command("kill", faults.kill, "DEVICE", "Kill a router: every process gone, no light on its ports.")
+_fault_command("power-off", faults.kill, "DEVICE", "Power a device off (as kill): every process gone, ports dark.")
+_fault_command("hang", faults.hang, "DEVICE", "Freeze the management plane (snmpd, sshd): it still forwards.")
+_fault_command("ospf-down", faults.ospf_down, "DEVICE", "Stop a router's OSPF: ports up, traffic rerouted or lost.")
 _fault_command("silent", faults.silent, "LINK_ID", "Drop LLDP on a link while it stays up.")
+
+
+def _print_fault(done: faults.Fault, as_json: bool) -> None:
+    if as_json:
+        emit_json(done.model_dump())
+    else:
+        detail = " ".join(f"{k}={v}" for k, v in done.detail.items())
+        console.print(f"fault {done.kind} on {shown(done.target)} at {done.at}" + (f" ({shown(detail)})" if detail else ""))
+
+
+@fault.command("degrade")
+@click.argument("target", metavar="LINK_ID")
+@click.option("--loss", "loss", type=click.FloatRange(0, 100, min_open=True), help="Random loss, percent.")
+@click.option("--rate", "rate", type=click.FloatRange(0, min_open=True), help="Rate limit, Mbit/s (tbf).")
+@json_option
+@pass_app
+def degrade(app: AppContext, target: str, loss: float | None, rate: float | None, as_json: bool) -> None:
+    """Degrade a link: random packet loss and/or a rate limit, both directions."""
+    _require_lab_host()
+    _print_fault(faults.degrade(app.config.lab_state, target, loss, rate), as_json)
+
+
+@fault.command("flap")
+@click.argument("target", metavar="LINK_ID")
+@click.option("--period", type=click.FloatRange(0.2, 3600), default=2.0, show_default=True,
+              help="Seconds per down+up cycle.")
+@click.option("--count", type=click.IntRange(1, 1000), default=3, show_default=True, help="Cycles.")
+@json_option
+@pass_app
+def flap(app: AppContext, target: str, period: float, count: int, as_json: bool) -> None:
+    """Flap a link: dark and back, COUNT times (runs in the background until done or restored)."""
+    _require_lab_host()
+    _print_fault(faults.flap(app.config.lab_state, target, period, count), as_json)
 
 
 @fault.command("restore")

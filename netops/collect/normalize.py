@@ -84,6 +84,7 @@ def merge(observations: Iterable[DeviceObservation]) -> DeviceObservation:
             },
             lldp_neighbors_detail=_merge_lldp(merged.lldp_neighbors_detail, other.lldp_neighbors_detail),
             interfaces_counters={**other.interfaces_counters, **merged.interfaces_counters},
+            routes=merged.routes or other.routes,
         )
     return merged
 

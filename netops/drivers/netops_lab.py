@@ -3,6 +3,9 @@
 Speaks to a lab namespace over SSH (netmiko, device_type linux) and reads JSON the
 device already produces: `ip -j`, `lldpcli -f json0`. Every name it returns is the
 declared one: a port's ifalias carries its declared name (netops/lab/README.md).
+Facts are the device's declared identity (the same the lab's snmpd presents) and its
+uptime since the lab booted it; a router's config is FRR's running config (vtysh),
+with Linux port names shown as the declared ones.
 Found by `napalm.get_network_driver("netops_lab")` through the `napalm_netops_lab` package.
 """
 from __future__ import annotations
@@ -16,6 +19,7 @@ from napalm.base.exceptions import CommandErrorException, ConnectionException
 from napalm.base.helpers import mac
 from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException
 
+_INTERFACE_LINE = re.compile(r"^interface (\S+)$", re.MULTILINE)
 _PING_SUMMARY = re.compile(r"(\d+) packets transmitted, (\d+) received")
 _PING_RTT = re.compile(r"= ([\d.]+)/([\d.]+)/([\d.]+)/([\d.]+) ms")
 _PING_REPLY = re.compile(r"from ([\d.]+): icmp_seq=\d+ ttl=\d+ time=([\d.]+) ms")
@@ -82,9 +86,17 @@ class NetopsLabDriver(NetworkDriver):
         return {link["ifname"]: self._name(link) for link in self._links()}
 
     def get_facts(self) -> models.FactsDict:
-        hostname, kernel, uptime = (self._run("hostname; uname -r; cut -d' ' -f1 /proc/uptime").split() + ["", "", "0"])[:3]
-        return {"hostname": hostname, "fqdn": hostname, "vendor": "netops lab", "model": "linux-netns",
-                "os_version": f"Linux {kernel}", "serial_number": "", "uptime": float(uptime),
+        text = self._run('echo "H=$(hostname)"; echo "T=$(date +%s.%N)"; echo "I=$(cat "$NETOPS_LAB_IDENTITY")"')
+        found = {line[:2]: line[2:].strip() for line in text.splitlines() if line[:2] in ("H=", "T=", "I=")}
+        try:
+            identity = json.loads(found["I="])
+            uptime = max(0.0, float(found["T="]) - float(identity["booted_at"]))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CommandErrorException(f"{self.hostname}: unreadable identity {text[:160]!r}") from exc
+        hostname = found.get("H=", "")
+        return {"hostname": hostname, "fqdn": hostname, "vendor": str(identity.get("vendor", "")),
+                "model": str(identity.get("model", "")), "os_version": str(identity.get("os_version", "")),
+                "serial_number": str(identity.get("serial_number", "")), "uptime": round(uptime, 1),
                 "interface_list": [self._name(link) for link in self._links()]}
 
     def get_interfaces(self) -> dict[str, models.InterfaceDict]:
@@ -163,8 +175,17 @@ class NetopsLabDriver(NetworkDriver):
 
     def get_config(self, retrieve: str = "all", full: bool = False, sanitized: bool = False,
                    format: str = "text") -> models.ConfigDict:
-        """The device's running config; lab devices have no separate startup or candidate."""
-        running = self._run('cat "$NETOPS_LAB_CONFIG"') if retrieve in ("all", "running", "startup") else ""
+        """The device's running config; lab devices have no separate startup or candidate.
+
+        A router answers with FRR's `show running-config`; its Linux port names (`interface eth3`)
+        are shown as the declared ones, as everywhere else in this driver.
+        """
+        running = ""
+        if retrieve in ("all", "running", "startup"):
+            running = self._run('if [ -n "$NETOPS_FRR_VTY" ]; then vtysh --vty_socket "$NETOPS_FRR_VTY" '
+                                '-c "show running-config"; else cat "$NETOPS_LAB_CONFIG"; fi')
+            names = self._names()
+            running = _INTERFACE_LINE.sub(lambda m: f"interface {names.get(m.group(1), m.group(1))}", running)
         return {"running": running if retrieve in ("all", "running") else "",
                 "startup": running if retrieve in ("all", "startup") else "", "candidate": ""}
 

@@ -17,15 +17,20 @@ from pathlib import Path
 from netops.errors import NetopsError
 from netops.lab import daemons
 from netops.lab.plan import (
+    LAB_NETWORK,
     MGMT_BRIDGE,
     MGMT_GATEWAY,
     MGMT_PORT,
     NAMESPACE_PREFIX,
+    NOC_ADDRESS,
+    NOC_BRIDGE,
+    NOC_PORT,
     PLANT_NAMESPACE,
     DevicePlan,
     LabPlan,
     stub_peers,
 )
+from netops.lab.render import one_line
 from netops.lab.state import LabSecrets, LabState, load_state, remove_state, save_state
 from netops.lab.system import (
     ip_batch,
@@ -39,7 +44,11 @@ from netops.lab.system import (
 RUN_ROOT = Path("/run/netops/labs")
 Progress = Callable[[str, int, int], None]
 SYSCTLS = ("net.ipv4.ip_forward=1", "net.ipv4.ping_group_range=0 2147483647",
+           "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0",
            "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1")
+# A router with no route drops silently, as one with a default route towards the internet would:
+# a device behind a cut times out instead of being refused by an ICMP unreachable.
+BLACKHOLE_METRIC = 4000
 
 
 def quiet(step: str, done: int, total: int) -> None:
@@ -51,9 +60,10 @@ def lab_up(state_path: Path, plan: LabPlan, progress: Progress = quiet) -> LabSt
     if load_state(state_path) is not None:
         raise NetopsError(f"a lab is already recorded in {state_path} (up, or a crashed up): "
                           "run `netops lab down` first")
-    if link_exists(MGMT_BRIDGE):
-        raise NetopsError(f"the management bridge {MGMT_BRIDGE} already exists: another lab is up "
-                          "(with another state file); bring it down first")
+    for bridge in (MGMT_BRIDGE, NOC_BRIDGE):
+        if link_exists(bridge):
+            raise NetopsError(f"the lab bridge {bridge} already exists: another lab is up "
+                              "(with another state file); bring it down first")
     started = time.monotonic()
     state = LabState(run_dir=str(RUN_ROOT / secrets.token_hex(4)), lab_uid=daemons.free_uid(), plan=plan,
                      secrets=LabSecrets.generate(), started_at=datetime.now(UTC).isoformat())
@@ -76,7 +86,9 @@ def _build(state: LabState, state_path: Path, progress: Progress) -> None:
     progress("namespaces and links", 0, total)
     ip_batch(_root_batch(plan))
     progress("namespaces and links", total, total)
-    ip_batches_parallel({PLANT_NAMESPACE: _plant_batch(plan), **{d.namespace: _device_batch(d) for d in devices}})
+    ip_batches_parallel({PLANT_NAMESPACE: _plant_batch(plan),
+                         **{d.namespace: _device_batch(d, plan.mgmt) for d in devices}})
+    ip_batch(_root_route(plan))
     _sysctls([d.namespace for d in devices] + [PLANT_NAMESPACE])
     progress("addresses", total, total)
     state.run_path.mkdir(parents=True, exist_ok=True)
@@ -84,13 +96,19 @@ def _build(state: LabState, state_path: Path, progress: Progress) -> None:
     daemons.prepare_shared(state)
     for dev in devices:
         daemons.prepare_device(state, dev)
+    routers = [d.hostname for d in plan.routers]
     for daemon in daemons.DAEMONS:
-        for n, dev in enumerate(devices, start=1):
+        having = [d for d in devices if daemon in daemons.daemons_of(d)]
+        for n, dev in enumerate(having, start=1):
             state.pids.setdefault(dev.hostname, {})[daemon] = daemons.start_daemon(state, dev, daemon)
-            progress(f"starting {daemon}", n, total)
+            progress(f"starting {daemon}", n, len(having))
         save_state(state_path, state)
-        if daemon == "snmpd":  # lldpd's AgentX subagent needs the master socket at start
-            daemons.wait_ready(state, plan.devices, "snmpd")
+        if daemon in ("zebra", "snmpd"):  # ospfd needs zebra; lldpd's AgentX subagent needs snmpd at start
+            daemons.wait_ready(state, [d.hostname for d in having], daemon)
+    # while lldpd and sshd come up: ospfd's config, snmpd's caches
+    daemons.wait_ready(state, routers, "ospfd")
+    daemons.apply_frr(state, routers)
+    daemons.tune_snmpd(state, plan.devices)
     for daemon in ("lldpd", "sshd"):
         daemons.wait_ready(state, plan.devices, daemon)
     daemons.lldp_update(state, plan.devices)
@@ -98,13 +116,21 @@ def _build(state: LabState, state_path: Path, progress: Progress) -> None:
 
 
 def _root_batch(plan: LabPlan) -> list[str]:
-    lines = [f"link add {MGMT_BRIDGE} type bridge", f"link set dev {MGMT_BRIDGE} addrgenmode none",
-             f"addr add {MGMT_GATEWAY} dev {MGMT_BRIDGE}", f"link set dev {MGMT_BRIDGE} up"]
+    """Namespaces, every veth, and the management side in the root namespace.
+
+    Out-of-band: one bridge and a veth to every device. In-band: a NOC bridge (the NOC's
+    address) with a veth to each core router, and one route, 198.18.0.0/15 via a core router.
+    """
+    bridge, address = (NOC_BRIDGE, NOC_ADDRESS) if plan.mgmt == "inband" else (MGMT_BRIDGE, MGMT_GATEWAY)
+    lines = [f"link add {bridge} type bridge", f"link set dev {bridge} addrgenmode none",
+             f"addr add {address} dev {bridge}", f"link set dev {bridge} up"]
     lines += [f"netns add {ns}" for ns in plan.namespaces]
     for dev in plan.devices.values():
-        lines += [f"link add {dev.mgmt_veth} type veth peer name {MGMT_PORT} netns {dev.namespace} index 2",
-                  f"link set dev {dev.mgmt_veth} addrgenmode none",
-                  f"link set dev {dev.mgmt_veth} master {MGMT_BRIDGE} up"]
+        inside = MGMT_PORT if plan.mgmt == "oob" else NOC_PORT if dev.noc_ip else None
+        if inside:
+            lines += [f"link add {dev.mgmt_veth} type veth peer name {inside} netns {dev.namespace} index 2",
+                      f"link set dev {dev.mgmt_veth} addrgenmode none",
+                      f"link set dev {dev.mgmt_veth} master {bridge} up"]
     for cable in plan.cables.values():
         _, a_side, b_side = plan.plant_ports(cable.id)
         for end, side in ((cable.a, a_side), (cable.b, b_side)):
@@ -118,6 +144,14 @@ def _root_batch(plan: LabPlan) -> list[str]:
     return lines
 
 
+def _root_route(plan: LabPlan) -> list[str]:
+    """In-band: the lab's range through the first core router (the NOC's only route into the lab)."""
+    gateway = plan.noc_gateway
+    if plan.mgmt != "inband" or gateway is None:
+        return []
+    return [f"route replace {LAB_NETWORK} via {gateway} dev {NOC_BRIDGE}"]
+
+
 def _plant_batch(plan: LabPlan) -> list[str]:
     """One bridge per cable; group_fwd_mask bit 14 lets LLDP (01:80:c2:00:00:0e) cross it."""
     lines = []
@@ -128,18 +162,51 @@ def _plant_batch(plan: LabPlan) -> list[str]:
     return lines
 
 
-def _device_batch(dev: DevicePlan) -> list[str]:
-    lines = ["link set dev lo up", f"addr add {dev.mgmt_ip} dev {MGMT_PORT}", f"link set dev {MGMT_PORT} up"]
+def _device_batch(dev: DevicePlan, mgmt: str) -> list[str]:
+    lines = ["link set dev lo up"]
+    if mgmt == "oob":
+        lines += [f"addr add {dev.mgmt_ip} dev {MGMT_PORT}", f"link set dev {MGMT_PORT} up"]
+    elif dev.noc_ip:
+        lines += [f"addr add {dev.noc_ip} dev {NOC_PORT}", f"link set dev {NOC_PORT} up"]
     if dev.loopback:
         lines.append(f"addr add {dev.loopback} dev lo")
+    for bridge in dev.bridges:
+        lines.append(f"link add {bridge.linux} index {bridge.ifindex} type bridge")
     for port in dev.ports:
+        if port.bridge:
+            lines.append(f"link set dev {port.linux} master {port.bridge}")
         if port.ipv4:
             lines.append(f"addr add {port.ipv4} dev {port.linux}")
-        lines.append(f'link set dev {port.linux} alias "{port.declared}"')
+        lines.append(f'link set dev {port.linux} alias "{_ip_text(port.declared)}"')
         if port.altname:
-            lines.append(f'link property add dev {port.linux} altname "{port.altname}"')
+            lines.append(f'link property add dev {port.linux} altname "{_ip_text(port.altname)}"')
         if port.enabled:
             lines.append(f"link set dev {port.linux} up")
+    if mgmt == "inband":
+        on = "lo" if dev.is_router else dev.bridges[0].linux if dev.bridges else dev.mgmt_port or "lo"
+        lines.append(f"addr add {dev.mgmt_ip} dev {on}")
+    return lines + device_routes(dev)
+
+
+def _ip_text(text: str) -> str:
+    """A name inside one quoted `ip -batch` argument: one line, no quote to close it early."""
+    return one_line(text).replace('"', "'")
+
+
+def device_routes(dev: DevicePlan) -> list[str]:
+    """Static routes of a device: a LAN device's gateway, an edge's host routes, a router's blackhole.
+
+    Idempotent (`replace`), so a revived device gets them back.
+    """
+    lines = []
+    if dev.gateway and dev.mgmt_port:  # no address on that LAN: the gateway is reached on the port itself
+        lines.append(f"route replace {LAB_NETWORK} via {dev.gateway} dev {dev.mgmt_port} onlink")
+    elif dev.gateway:  # the lab's range only: a default route would send lldpd's DNS lookups into the lab
+        lines.append(f"route replace {LAB_NETWORK} via {dev.gateway}")
+    for route in dev.host_routes:
+        lines.append(f"route replace {route.prefix} dev {route.dev}")
+    if dev.is_router:
+        lines.append(f"route replace blackhole {LAB_NETWORK} metric {BLACKHOLE_METRIC}")
     return lines
 
 
@@ -165,11 +232,12 @@ def lab_down(state_path: Path, force: bool = False) -> dict[str, int]:
     present = wanted & namespaces()
     recorded = {pid for by_daemon in (state.pids.values() if state else []) for pid in by_daemon.values()}
     inside = namespace_pids(present)
-    pids = recorded | {p for found in inside.values() for p in found}
+    helpers = {f.pid for f in (state.faults if state else []) if f.pid}  # e.g. a running `flap`
+    pids = recorded | helpers | {p for found in inside.values() for p in found}
     kill_pids(pids)
     ip_batch([f"netns del {ns}" for ns in sorted(present)], force=True)
     leftovers = [d.mgmt_veth for d in state.plan.devices.values()] if state else []
-    ip_batch([f"link del {name}" for name in leftovers + [MGMT_BRIDGE]
+    ip_batch([f"link del {name}" for name in leftovers + [MGMT_BRIDGE, NOC_BRIDGE]
               if link_exists(name) and (state is not None or force)], force=True)
     if state is not None:
         shutil.rmtree(state.run_path, ignore_errors=True)

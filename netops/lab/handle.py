@@ -5,6 +5,7 @@ and a netops Config that points every other part of netops at this lab.
 """
 from __future__ import annotations
 
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +15,7 @@ import networkx as nx
 from netops.config import Config, load_config
 from netops.lab import faults
 from netops.lab.build import Progress, lab_down, lab_up, quiet
-from netops.lab.plan import LabPlan, build_plan
+from netops.lab.plan import LabPlan, MgmtMode, build_plan
 from netops.lab.select import select_devices
 from netops.lab.state import LabState, load_state
 from netops.lab.status import Neighbors, lldp_neighbors
@@ -67,6 +68,15 @@ class LabHandle:
     def kill(self, device: str) -> None:
         faults.kill(self.state_path, device)
 
+    def hang(self, device: str) -> None:
+        faults.hang(self.state_path, device)
+
+    def ospf_down(self, device: str) -> None:
+        faults.ospf_down(self.state_path, device)
+
+    def degrade(self, link_id: str, loss_pct: float | None = None, rate_mbit: float | None = None) -> None:
+        faults.degrade(self.state_path, link_id, loss_pct, rate_mbit)
+
     def silent(self, link_id: str) -> None:
         faults.silent(self.state_path, link_id)
 
@@ -92,6 +102,20 @@ class LabHandle:
         return all((c.b.device, c.b.interface) in seen[c.a.device].get(c.a.interface, [])
                    and (c.a.device, c.a.interface) in seen[c.b.device].get(c.b.interface, [])
                    for c in state.plan.cables.values())
+
+    def mgmt_address(self, host: str) -> str:
+        return self.plan.devices[host].mgmt_ip.split("/")[0]
+
+    def reachable(self, hosts: list[str] | None = None, wait_s: float = 1.0) -> dict[str, bool]:
+        """Which devices answer one ping from the NOC (the root namespace), all probed at once."""
+        names = list(self.plan.devices) if hosts is None else hosts
+        procs = {h: subprocess.Popen(["ping", "-n", "-q", "-c", "1", "-W", str(wait_s), self.mgmt_address(h)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for h in names}
+        return {h: p.wait() == 0 for h, p in procs.items()}
+
+    def converged(self) -> bool:
+        """Every device's management address answers from the NOC (in-band: OSPF has converged)."""
+        return all(self.reachable().values())
 
     def down(self) -> dict[str, int]:
         return lab_down(self.state_path)
@@ -120,7 +144,7 @@ def _has_ring_and_shared_duct(plan: LabPlan) -> bool:
 
 def start_lab(state_path: Path, inv: Inventory, pds: list[str] | None = None,
               max_routers: int | None = None, progress: Progress = quiet,
-              config_file: Path | None = None) -> LabHandle:
+              config_file: Path | None = None, mgmt: MgmtMode = "inband") -> LabHandle:
     names, left_out = select_devices(inv, pds, max_routers)
-    lab_up(state_path, build_plan(inv, names, tuple(left_out)), progress)
+    lab_up(state_path, build_plan(inv, names, tuple(left_out), mgmt), progress)
     return LabHandle(state_path, config_file)

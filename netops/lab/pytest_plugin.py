@@ -30,7 +30,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabHandle]:
-    """A small lab of the sample city (a ring, a shared duct, a PD LAN), LLDP converged."""
+    """A small lab of the sample city (a ring, a shared duct, a PD LAN), in-band, OSPF and LLDP converged."""
     reason = missing_prerequisites()
     if reason:
         pytest.skip(f"lab fixture: {reason}")
@@ -42,6 +42,9 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabHandle]:
         handle = start_lab(state_path, inv, small_lab_pds(inv), config_file=config_file)
         if not handle.wait_for(handle.lldp_converged, timeout=30):
             pytest.fail("lab fixture: LLDP did not converge within 30 s")
+        if not handle.wait_for(handle.converged, timeout=60):
+            unreachable = sorted(h for h, ok in handle.reachable().items() if not ok)
+            pytest.fail(f"lab fixture: not every device reachable in-band within 60 s: {unreachable}")
         yield handle
     finally:
         lab_down(state_path)

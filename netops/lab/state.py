@@ -44,9 +44,18 @@ class LabSecrets(BaseModel):
 
 
 class Fault(BaseModel):
+    """One injected fault, with when it was made (tests and benchmarks measure detection delay from it)."""
+
     model_config = ConfigDict(extra="forbid")
-    kind: str  # cut | cut-duct | kill | silent
+    kind: str  # cut | cut-duct | kill (power-off) | hang | ospf-down | silent | degrade | flap
     target: str
+    at: str = ""  # ISO 8601 UTC
+    at_monotonic: float = 0.0  # time.monotonic() of the injecting process (same boot: comparable)
+    detail: dict[str, float | int | str] = Field(default_factory=dict)
+    pid: int | None = None  # a helper process the fault runs (flap), ended by restore and by `lab down`
+
+    def same(self, other: Fault) -> bool:
+        return (self.kind, self.target) == (other.kind, other.target)
 
 
 class LabState(BaseModel):

@@ -6,7 +6,7 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from netops.lab.daemons import DAEMONS, ready_path
+from netops.lab.daemons import daemons_of, noc_address, ready_path
 from netops.lab.state import LAB_USER, SNMP_USER, LabState
 from netops.lab.system import alive
 
@@ -48,7 +48,7 @@ def lab_status(state: LabState, state_file: str) -> dict[str, Any]:
     devices = [{
         "hostname": d.hostname, "pd": d.pd, "role": d.role, "namespace": d.namespace,
         "mgmt_ip": d.mgmt_ip.split("/")[0], "platform": d.platform,
-        "daemons": {name: alive(state.pids.get(d.hostname, {}).get(name, 0)) for name in DAEMONS},
+        "daemons": {name: alive(state.pids.get(d.hostname, {}).get(name, 0)) for name in daemons_of(d)},
     } for d in plan.devices.values()]
     faults = {f.target: f.kind for f in state.faults}
     links = []
@@ -61,6 +61,7 @@ def lab_status(state: LabState, state_file: str) -> dict[str, Any]:
                       "fault": faults.get(cable.id)})
     return {
         "state_file": state_file, "phase": state.phase, "started_at": state.started_at,
+        "mgmt": state.plan.mgmt, "noc_address": noc_address(state), "noc_gateway": state.plan.noc_gateway,
         "bringup_seconds": state.bringup_seconds, "run_dir": state.run_dir,
         "summary": {
             "devices": len(devices),

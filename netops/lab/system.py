@@ -15,7 +15,9 @@ from pathlib import Path
 from netops.errors import NetopsError
 
 NETNS_DIR = Path("/run/netns")
-REQUIRED_TOOLS = ("ip", "snmpd", "lldpd", "lldpcli", "sshd", "nft", "openssl", "ssh-keygen", "unshare")
+REQUIRED_TOOLS = ("ip", "tc", "snmpd", "snmpset", "lldpd", "lldpcli", "sshd", "nft", "openssl", "ssh-keygen",
+                  "unshare", "vtysh")
+FRR_DAEMONS = (Path("/usr/lib/frr/zebra"), Path("/usr/lib/frr/ospfd"))
 TOOL_DIRS = "/usr/sbin:/usr/bin:/sbin:/bin"
 
 
@@ -24,8 +26,9 @@ def missing_prerequisites() -> str | None:
     if os.geteuid() != 0:
         return "the lab needs root (network namespaces, veths, daemons)"
     missing = [t for t in REQUIRED_TOOLS if shutil.which(t, path=TOOL_DIRS) is None]
+    missing += [str(p) for p in FRR_DAEMONS if not p.exists()]
     if missing:
-        return (f"the lab needs {', '.join(missing)}: apt-get install snmpd snmp lldpd openssh-server "
+        return (f"the lab needs {', '.join(missing)}: apt-get install snmpd snmp lldpd openssh-server frr "
                 "nftables iproute2")
     return None
 
@@ -115,12 +118,15 @@ def alive(pid: int) -> bool:
 
 
 def kill_pids(pids: Iterable[int], grace: float = 2.0) -> None:
-    """SIGTERM, wait up to `grace` seconds, SIGKILL what is left; reap our own children."""
+    """SIGTERM (and SIGCONT, for a `hang`ed daemon), wait up to `grace` seconds, SIGKILL what is left;
+    reap our own children."""
     pending = {p for p in pids if p > 1}
     for sig in (signal.SIGTERM, signal.SIGKILL):
         for pid in pending:
             try:
                 os.kill(pid, sig)
+                if sig == signal.SIGTERM:
+                    os.kill(pid, signal.SIGCONT)
             except ProcessLookupError:
                 pass
         deadline = time.monotonic() + (grace if sig == signal.SIGTERM else 5.0)

@@ -112,6 +112,9 @@ class Device(Strict):
     vendor: str | None = None
     model: str | None = None
     serial: str | None = None
+    os_version: str | None = None  # the software release the device runs, as it reports it
+    # carries other PDs' traffic in the routed lab (OSPF transit); None: core/distribution yes, pd-edge no
+    transit: bool | None = None
     loopback: IPv4Interface | None = None
     interfaces: list[Interface] = Field(default_factory=list)
 
@@ -121,3 +124,8 @@ class Device(Strict):
     @property
     def is_router(self) -> bool:
         return self.role in ROUTER_ROLES
+
+    @property
+    def is_transit(self) -> bool:
+        """A PD's edge router does not carry other PDs' traffic unless declared `transit: true`."""
+        return self.transit if self.transit is not None else self.role in (Role.core, Role.distribution)

@@ -50,6 +50,8 @@ class DeviceObservation(BaseModel):
     interfaces_ip: dict[str, dict[str, Any]] = Field(default_factory=dict)
     lldp_neighbors_detail: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
     interfaces_counters: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    # NAPALM get_route_to shape: prefix -> [{next_hop, outgoing_interface, protocol, current_active}]
+    routes: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
 
 
 class LinkState(str, Enum):

@@ -154,3 +154,30 @@ def test_lldpcli_json0_neighbours_parsed_with_declared_local_names() -> None:
          "port": [{"id": [{"type": "local", "value": "xe-0/0/4"}]}]}]}]}
     got = parse_neighbors(doc, {"eth1": "sfp-sfpplus1"}.get)
     assert got == {"sfp-sfpplus1": [("core-pd-01", "xe-0/0/3"), ("core-pd-02", "xe-0/0/4")]}
+
+
+def test_in_band_plan_routes_lan_devices_through_their_own_edge(city: Inventory) -> None:
+    plan = build_plan(city, select_devices(city, ["DISDUKCAPIL"])[0])
+    assert plan.mgmt == "inband" and plan.noc_gateway
+    sw = plan.devices["sw-disdukcapil-01"]
+    edge = plan.devices["edge-disdukcapil-01"]
+    assert sw.mgmt_ip.endswith("/32") and sw.gateway == "198.18.19.129"
+    assert {p.kind for p in sw.ports} == {"port", "bridge"} and all(p.bridge for p in sw.ports if not p.ipv4)
+    routed = {r.prefix for r in edge.host_routes}
+    assert f"{city.devices['sw-disdukcapil-01'].mgmt_ip}/32" in routed
+    assert f"{city.devices['sw-disdukcapil-02'].mgmt_ip}/32" not in routed  # behind the other edge
+    assert not edge.transit and plan.devices["core-pd-01"].transit
+
+
+def test_ospf_costs_follow_capacity_and_length(city: Inventory) -> None:
+    from netops.lab.plan import ospf_cost
+    assert ospf_cost(10_000, 15) == 10 and ospf_cost(1_000, 15) == 100 and ospf_cost(10_000, 2_500) == 12
+    plan = build_plan(city, select_devices(city, ["DISDUKCAPIL"])[0])
+    core = plan.devices["core-pd-01"]
+    assert core.port("xe-0/0/0").ospf_cost == ospf_cost(city.links["BTM-FO-0001"].capacity_mbps,
+                                                        city.links["BTM-FO-0001"].length_m)
+
+
+def test_out_of_band_plan_keeps_the_management_bridge_addresses(city: Inventory) -> None:
+    plan = build_plan(city, select_devices(city, ["DISDUKCAPIL"])[0], mgmt="oob")
+    assert plan.noc_gateway is None and all(d.mgmt_ip.endswith("/16") for d in plan.devices.values())

@@ -26,13 +26,13 @@ def _isolated(mode: str, folder: Path) -> dict[str, Any]:
 
 def _assert_nothing_left(report: dict[str, Any]) -> None:
     assert report["down_exit"] == 0, report["down_stderr"]
-    assert report["after"] == {"namespaces": [], "links": [], "pids_alive": [], "state_file": False,
+    assert report["after"] == {"namespaces": [], "links": [], "routes": [], "pids_alive": [], "state_file": False,
                                "run_dir": False}
 
 
 def test_down_after_a_full_up_leaves_nothing(tmp_path: Path) -> None:
     report = _isolated("clean", tmp_path)
-    assert report["before"]["phase"] == "up" and report["before"]["bridge"]
+    assert report["before"]["phase"] == "up" and report["before"]["bridge"] and report["before"]["routes"] >= 2
     assert report["before"]["pids_alive"] == report["before"]["pids"] > 0
     _assert_nothing_left(report)
 
@@ -41,4 +41,12 @@ def test_down_after_up_was_killed_half_way_leaves_nothing(tmp_path: Path) -> Non
     report = _isolated("crash", tmp_path)
     assert report["up_exit"] == -9 and report["before"]["phase"] == "building"
     assert report["before"]["namespaces"] > 0 and report["before"]["pids_alive"] > 0
+    _assert_nothing_left(report)
+
+
+def test_out_of_band_lab_answers_over_its_bridge_and_leaves_nothing(tmp_path: Path) -> None:
+    report = _isolated("oob", tmp_path)
+    assert report["before"]["phase"] == "up" and report["before"]["bridge"]
+    assert report["before"]["routes"] == 1  # the bridge's own /16: no route into the lab is added
+    assert report["before"]["answering"] == report["before"]["devices"]
     _assert_nothing_left(report)

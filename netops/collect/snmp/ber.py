@@ -17,6 +17,8 @@ Oid: TypeAlias = tuple[int, ...]
 INTEGER, OCTET_STRING, NULL, OBJECT_ID, SEQUENCE = 0x02, 0x04, 0x05, 0x06, 0x30
 IP_ADDRESS, COUNTER32, GAUGE32, TIMETICKS, OPAQUE, COUNTER64 = 0x40, 0x41, 0x42, 0x43, 0x44, 0x46
 GET, GET_NEXT, RESPONSE, GET_BULK, REPORT = 0xA0, 0xA1, 0xA2, 0xA5, 0xA8
+INFORM, TRAP_V2 = 0xA6, 0xA7  # notifications an agent sends to a manager (received, never sent by netops)
+SNMP_TRAP_OID = (1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0)  # varbind 2 of every v2 notification: which one it is
 V1, V2C = 0, 1
 
 
@@ -231,7 +233,7 @@ def _decode(data: bytes) -> Message:
     s, pos = read_expected(data, pos, end, OCTET_STRING)
     community = data[s:pos]
     pdu, pos, pdu_end = read_header(data, pos, end)
-    if pdu not in (GET, GET_NEXT, RESPONSE, GET_BULK, REPORT) or pdu_end != end:
+    if pdu not in (GET, GET_NEXT, RESPONSE, GET_BULK, REPORT, INFORM, TRAP_V2) or pdu_end != end:
         raise BerError(f"unexpected PDU 0x{pdu:02x}")
     request_id, pos = read_int(data, pos, pdu_end)
     error_status, pos = read_int(data, pos, pdu_end)

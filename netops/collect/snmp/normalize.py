@@ -307,11 +307,39 @@ def lldp_neighbors_detail(data: DeviceSnmpData) -> dict[str, list[dict[str, Any]
     return out
 
 
+def routes(data: DeviceSnmpData) -> dict[str, list[dict[str, Any]]]:
+    """ipCidrRouteTable -> NAPALM get_route_to shape: prefix -> [{next_hop, outgoing_interface, ...}].
+
+    Reject (blackhole) routes forward nothing and are left out; a route with next hop 0.0.0.0
+    is connected. The table's protocol column says `local` for every kernel route on Linux
+    agents, so `protocol` only tells connected from learned (`remote`).
+    """
+    table = _table(data, "routes", O.IP_CIDR_ROUTE_ENTRY)
+    names = _ifnames(data)
+    kinds = table.get(O.IP_CIDR_ROUTE_TYPE, {})
+    out: dict[str, list[dict[str, Any]]] = {}
+    for idx, ifindex in table.get(O.IP_CIDR_ROUTE_IF_INDEX, {}).items():
+        if len(idx) != 13 or kinds.get(idx) == O.IP_CIDR_ROUTE_REJECT:
+            continue
+        dest, mask, hop = ".".join(map(str, idx[:4])), ".".join(map(str, idx[4:8])), ".".join(map(str, idx[9:13]))
+        try:
+            prefix = str(ipaddress.IPv4Network(f"{dest}/{mask}", strict=False))
+        except ValueError:
+            continue
+        connected = hop == "0.0.0.0"
+        out.setdefault(prefix, []).append({
+            "protocol": "connected" if connected else "remote", "current_active": True,
+            "next_hop": "" if connected else hop,
+            "outgoing_interface": names.get(_int(ifindex), "") if _int(ifindex) else "",
+        })
+    return out
+
+
 def normalize(data: DeviceSnmpData) -> dict[str, Any]:
-    """All getters at once: facts, interfaces, interfaces_ip, lldp_neighbors_detail, interfaces_counters."""
+    """All getters at once: facts, interfaces, interfaces_ip, lldp_neighbors_detail, interfaces_counters, routes."""
     return {"facts": facts(data), "interfaces": interfaces(data), "interfaces_ip": interfaces_ip(data),
             "lldp_neighbors_detail": lldp_neighbors_detail(data),
-            "interfaces_counters": interfaces_counters(data)}
+            "interfaces_counters": interfaces_counters(data), "routes": routes(data)}
 
 
 def to_observation(data: DeviceSnmpData) -> DeviceObservation:

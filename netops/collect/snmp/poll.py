@@ -28,6 +28,7 @@ WALKS: dict[str, tuple[Oid, ...]] = {
     "lldp_rem": (O.LLDP_REM_ENTRY,),
     "lldp_man": (O.LLDP_REM_MAN_ADDR_ENTRY + (O.LLDP_REM_MAN_ADDR_IF_SUBTYPE,),),
     "entity_class": (O.ENT_PHYSICAL_ENTRY + (O.ENT_CLASS,),),
+    "routes": (O.IP_CIDR_ROUTE_ENTRY + (O.IP_CIDR_ROUTE_IF_INDEX,), O.IP_CIDR_ROUTE_ENTRY + (O.IP_CIDR_ROUTE_TYPE,)),
     "cdp": (O.CDP_CACHE_ENTRY,),
     "mtxr_neighbor": (O.MTXR_NEIGHBOR_IF_ID,),
 }
@@ -37,7 +38,7 @@ WORKLOADS: dict[str, tuple[str, ...]] = {
     "system": (),
     "links": ("if", "lldp_rem"),
     "full": ("if", "ifx", "ip_addr", "ip_address", "lldp_loc", "lldp_rem", "lldp_man",
-             "entity_class", "cdp", "mtxr_neighbor"),
+             "entity_class", "cdp", "mtxr_neighbor", "routes"),
 }
 _MAX_CHASSIS = 4
 

@@ -106,8 +106,7 @@ def render_image(g: nx.MultiGraph, check: TopologyCheck | None, fmt: str,
     if fmt != "svg":
         return image
     svg = image.decode("utf-8")
-    return ('<?xml version="1.0" encoding="UTF-8"?>
-' + sanitise_svg(svg[svg.find("<svg"):])).encode("utf-8")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + sanitise_svg(svg[svg.find("<svg"):])).encode("utf-8")
 
 
 def _layout(g: nx.MultiGraph, check: TopologyCheck | None) -> dict[str, tuple[float, float]]:

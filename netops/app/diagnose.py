@@ -15,7 +15,7 @@ import time
 
 import networkx as nx
 
-from netops.analysis.graph import declared_graph
+from netops.analysis.graph import declared_graph, restrict
 from netops.analysis.redundancy import check_topology
 from netops.analysis.rootcause import Cause, Symptoms, indistinguishable, rank_causes
 from netops.analysis.whatif import Failure, what_if
@@ -109,13 +109,21 @@ def _cables_of(cause: Cause, g: nx.MultiGraph) -> list[str]:
 
 
 def diagnose(config: Config, inv: Inventory, store: Store, target: str, timeout: float = 1.0,
-             in_band: bool = True, snapshot: Snapshot | None = None) -> Diagnosis:
-    """Check live (or on a given snapshot), rank causes, and describe the top one for Tier 2 and Tier 1."""
+             in_band: bool = True, snapshot: Snapshot | None = None, scope: list[str] | None = None) -> Diagnosis:
+    """Check live (or on a given snapshot), rank causes, and describe the top one for Tier 2 and Tier 1.
+
+    `scope`: only these devices exist (a lab built from part of the city); default the whole inventory.
+    """
     started = time.perf_counter()
     pd, devices = resolve_target(config, inv, target, store)
-    g = declared_graph(inv)
+    g = declared_graph(inv) if scope is None else restrict(declared_graph(inv), scope)
     if snapshot is None:
-        snapshot = sweep(config, inv, SweepRequest(options=CollectOptions(timeout=timeout, retries=1, concurrency=200)))
+        from netops.collect.nornir_init import build_nornir
+        nr = build_nornir(config, workers=200, checked=inv)
+        if scope is not None:
+            nr = nr.filter(filter_func=lambda h: h.name in set(scope))
+        snapshot = sweep(config, inv, SweepRequest(options=CollectOptions(timeout=timeout, retries=1, concurrency=200)),
+                         nr=nr)
         snapshot.id = save_snapshot(store, snapshot)
     symptoms = symptoms_of(snapshot, inv, g)
     ranked = rank_causes(g, symptoms, in_band)

@@ -1,7 +1,8 @@
 """Tickets, their timeline and incidents in the store; every change is one transaction with its event.
 
-Concurrent updates never lose each other: each change is a conditional UPDATE or an INSERT inside one
-transaction (SQLite BEGIN IMMEDIATE, PostgreSQL SERIALIZABLE), and the timeline is insert-only.
+Concurrent updates never lose each other: each change is one unit of work run by `Store.atomic` (SQLite
+BEGIN IMMEDIATE; PostgreSQL SERIALIZABLE, re-run when a concurrent writer won), and the timeline is
+insert-only.
 """
 from __future__ import annotations
 
@@ -55,13 +56,14 @@ def _ticket(conn: Connection, ticket_id: int) -> Ticket:
 def open_ticket(store: Store, pd: str, summary: str, reporter: str, priority: Priority) -> Ticket:
     if not summary.strip():
         raise InputError.at("--summary", None, "summary", "say what the PD sees")
-    with store.transaction() as conn:
+    def work(conn: Connection) -> Ticket:
         ticket_id = conn.execute(insert(_tickets).values(
             pd=pd, summary=summary.strip(), reporter=reporter, priority=priority.value, status=Status.open.value,
             tier=1, opened_at=now().isoformat()).returning(_tickets.c.id)).scalar_one()
         _event(conn, ticket_id, "opened", f"{priority.value}: {summary.strip()}")
         record(conn, "ticket.open", f"ticket:{ticket_id}", {"pd": pd})
         return _ticket(conn, ticket_id)
+    return store.atomic(work)
 
 
 def get_ticket(store: Store, ticket_id: int) -> Ticket:
@@ -70,7 +72,7 @@ def get_ticket(store: Store, ticket_id: int) -> Ticket:
 
 
 def _change(store: Store, ticket_id: int, kind: str, text: str, values: dict[str, Any]) -> Ticket:
-    with store.transaction() as conn:
+    def work(conn: Connection) -> Ticket:
         current = _ticket(conn, ticket_id)
         if current.status == Status.resolved and kind != "note":
             raise InputError.at(f"ticket {ticket_id}", None, "status", "already resolved")
@@ -79,13 +81,15 @@ def _change(store: Store, ticket_id: int, kind: str, text: str, values: dict[str
         _event(conn, ticket_id, kind, text)
         record(conn, f"ticket.{kind}", f"ticket:{ticket_id}", {"text": text[:200]})
         return _ticket(conn, ticket_id)
+    return store.atomic(work)
 
 
 def escalate(store: Store, ticket_id: int, diagnosis: dict[str, Any] | None) -> Ticket:
     """To Tier 2, with the diagnosis attached; a ticket whose diagnosis names a cause joins the open
     incident of that cause, or opens it."""
     cause = (diagnosis or {}).get("cause")
-    with store.transaction() as conn:
+
+    def work(conn: Connection) -> Ticket:
         t = _ticket(conn, ticket_id)
         if t.status == Status.resolved:
             raise InputError.at(f"ticket {ticket_id}", None, "status", "already resolved")
@@ -113,6 +117,7 @@ def escalate(store: Store, ticket_id: int, diagnosis: dict[str, Any] | None) -> 
             _event(conn, ticket_id, "joined-incident", f"incident {values['incident_id']}: {cause}")
         record(conn, "ticket.escalate", f"ticket:{ticket_id}", {"cause": cause})
         return _ticket(conn, ticket_id)
+    return store.atomic(work)
 
 
 def assign(store: Store, ticket_id: int, who: str) -> Ticket:
@@ -166,7 +171,8 @@ def resolve_incident(store: Store, incident_id: int, resolution: str) -> Inciden
     if not resolution.strip():
         raise InputError.at("--resolution", None, "resolution", "say what fixed it")
     at = now().isoformat()
-    with store.transaction() as conn:
+
+    def work(conn: Connection) -> Incident:
         incident = _incident(conn, incident_id)
         conn.execute(update(_incidents).where(_incidents.c.id == incident_id).values(
             status=Status.resolved.value, resolved_at=at))
@@ -178,3 +184,4 @@ def resolve_incident(store: Store, incident_id: int, resolution: str) -> Inciden
                 _event(conn, ticket_id, "resolved", f"with incident {incident_id}: {resolution.strip()}")
         record(conn, "incident.resolve", f"incident:{incident_id}", {"tickets": incident.tickets})
         return _incident(conn, incident_id)
+    return store.atomic(work)

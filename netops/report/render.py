@@ -100,9 +100,10 @@ def to_graphviz(g: nx.MultiGraph, check: TopologyCheck | None = None, ids: DotId
 
 
 def render_image(g: nx.MultiGraph, check: TopologyCheck | None, fmt: str,
-                 overrides: dict[str, dict[str, str]] | None = None) -> bytes:
-    """SVG (through the allow-list: names may come from someone's GraphML) or PNG bytes from Graphviz."""
-    image = to_graphviz(g, check, overrides=overrides).pipe(format=fmt)
+                 overrides: dict[str, dict[str, str]] | None = None, ids: DotIds | None = None) -> bytes:
+    """SVG (through the allow-list: names may come from someone's GraphML) or PNG bytes from Graphviz.
+    `ids` (filled in) tells which Graphviz node id is which device."""
+    image = to_graphviz(g, check, ids, overrides=overrides).pipe(format=fmt)
     if fmt != "svg":
         return image
     svg = image.decode("utf-8")

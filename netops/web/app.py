@@ -43,6 +43,16 @@ def create_app(config: Config | None = None) -> FastAPI:
     app = FastAPI(title="netops portal", version="1")
     app.add_middleware(SessionMiddleware, secret_key=session_secret(), same_site="lax", https_only=False,
                        session_cookie="netops_session", max_age=8 * 3600)
+    from fastapi.staticfiles import StaticFiles
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; "
+                                    "style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
 
     def lang_of(request: Request) -> str:
         wanted = request.query_params.get("lang")
@@ -177,8 +187,11 @@ def create_app(config: Config | None = None) -> FastAPI:
         if user.role == WebRole.pd:
             raise HTTPException(status_code=403, detail="the dashboard is for the Dinas")
         from netops.app.portal import dashboard
+        from netops.web.map import city_map
+        duct = request.query_params.get("duct") or None
+        svg, details = city_map(portal.config, portal.inventory, portal.store, duct)
         return page(request, "dashboard.html.j2", d=dashboard(portal.config, portal.inventory, portal.store),
-                    request_duct=request.query_params.get("duct") or "")
+                    request_duct=duct or "", map_svg=svg, map_details=details)
 
     @app.get("/dashboard/map.svg")
     def city_map(request: Request, duct: str | None = None) -> Response:

@@ -35,6 +35,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "web.ticket.summary": {"id": "Apa yang terjadi?", "en": "What happens?"},
     "web.dashboard": {"id": "Dasbor bersama Dinas", "en": "Dinas shared dashboard"},
     "web.map": {"id": "Peta jaringan kota", "en": "City network map"},
+    "web.map.help": {"id": "Gulir untuk memperbesar, seret untuk menggeser, klik perangkat atau serat untuk rinciannya.",
+                     "en": "Scroll to zoom, drag to pan, click a device or a fibre for its details."},
     "web.overdue_list": {"id": "PD terlambat menyerahkan diagram", "en": "PDs overdue with their diagram"},
     "web.incidents": {"id": "Insiden dan tiket terbuka", "en": "Open incidents and tickets"},
     "web.sweep": {"id": "Pemindaian terakhir", "en": "Last sweep"},

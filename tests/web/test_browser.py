@@ -119,8 +119,21 @@ def test_dashboard_map_and_a_cut_fibre(server: str, browser, scratch_store: str)
     page = browser.new_page()
     _login(page, server, "noc")
     assert page.url.endswith("/dashboard")
-    page.wait_for_function("document.getElementById('citymap').complete && document.getElementById('citymap').naturalWidth > 0")
+    assert page.locator("#citymap svg g.node").count() > 50
     assert cable in page.inner_text("#sweep") and "down" in page.inner_text("#sweep")
+    before = page.get_attribute("#citymap svg", "viewBox")
+    page.hover("#citymap svg")
+    page.mouse.wheel(0, -400)                                      # zoom in
+    page.wait_for_function(f"document.querySelector('#citymap svg').getAttribute('viewBox') !== {before!r}")
+    page.click("#zoomreset")
+    after = [float(v) for v in (page.get_attribute("#citymap svg", "viewBox") or "").split()]
+    assert after == pytest.approx([float(v) for v in (before or "").split()], abs=0.01)
+    node_id = page.evaluate("""() => { const d = JSON.parse(document.getElementById('citymap').dataset.details);
+        return Object.keys(d.nodes).find(k => d.nodes[k].device === 'edge-disdukcapil-01'); }""")
+    page.locator("#citymap g.node", has=page.locator(f"title:text-is('{node_id}')")).first.dispatch_event("click")
+    assert "DISDUKCAPIL" in page.inner_text("#mapdetails") and page.locator("#mapdetails a").count() == 1
+    page.locator("#citymap g.edge", has=page.locator(f"text:text-is('{cable}')")).first.dispatch_event("click")
+    assert cable in page.inner_text("#mapdetails") and "down" in page.inner_text("#mapdetails")
     svg = page.request.get(f"{server}/dashboard/map.svg").text()
     assert svg.count("<g id=\"node") == len([d for d in inv.devices if any(
         d in (link.a.device, link.b.device) for link in inv.links.values())])

@@ -23,7 +23,9 @@ from netops.sources.playbooks import load_playbook
 from netops.store.audit import current_actor
 from netops.store.db import Store
 from netops.store.runs import save_run
-from netops.tasks.registry import TASK_TYPES, RunContext, options_of
+from pydantic import BaseModel
+
+from netops.tasks.registry import TASK_TYPES, HostOutcome, RunContext, TaskType, options_of
 
 Progress = Callable[[str, int], None]      # (task name, hosts it runs on)
 
@@ -64,6 +66,19 @@ def select_hosts(selector: HostSelector, inv: Inventory, limit: str | None = Non
     return hosts
 
 
+def _in_waves(kind: TaskType, ctx: RunContext, options: BaseModel, waves: list[list[str]],
+              targets: list[str]) -> dict[str, HostOutcome]:
+    """A changing task wave by wave; a wave with a failure stops the rollout (the rest are skipped)."""
+    outcomes: dict[str, HostOutcome] = {}
+    for i, wave in enumerate(waves, 1):
+        ctx.hosts = [h for h in wave if h in targets]
+        if any(o.status == "failed" for o in outcomes.values()):
+            outcomes.update({h: HostOutcome("skipped", f"wave {i} not started: an earlier wave failed") for h in ctx.hosts})
+            continue
+        outcomes.update(kind.run(ctx, options) if ctx.hosts else {})
+    return outcomes
+
+
 def run_playbook(config: Config, inv: Inventory, store: Store, path: Path, *, limit: str | None = None,
                  check: bool = False, accept_risk: bool = False, progress: Progress | None = None) -> PlaybookRun:
     playbook = load_playbook(path)
@@ -98,8 +113,11 @@ def run_playbook(config: Config, inv: Inventory, store: Store, path: Path, *, li
                                               message="failed an earlier task"))
         if progress:
             progress(task.name, 1 if kind.scope == "fleet" else len(targets))
-        ctx.hosts = targets
-        outcomes = kind.run(ctx, options_of(task)) if (targets or kind.scope == "fleet") else {}
+        if kind.changes_devices:
+            outcomes = _in_waves(kind, ctx, options_of(task), run.waves, targets)
+        else:
+            ctx.hosts = targets
+            outcomes = kind.run(ctx, options_of(task)) if (targets or kind.scope == "fleet") else {}
         for host, outcome in sorted(outcomes.items()):
             run.results.append(TaskResult(task=task.name, type=task.type, host=host, status=outcome.status,
                                           message=outcome.message, data=outcome.data))

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from typing import Any
 
 from napalm.base import NetworkDriver, models
-from napalm.base.exceptions import CommandErrorException, ConnectionException
+from napalm.base.exceptions import CommandErrorException, CommitError, ConnectionException, MergeConfigException
 from napalm.base.helpers import mac
 from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException
 
@@ -46,6 +47,8 @@ class NetopsLabDriver(NetworkDriver):
         self.force_no_enable = True  # a Linux shell has no enable mode; netmiko would try sudo
         self.optional_args = dict(optional_args or {})
         self._netmiko_device = None
+        self._candidate: list[str] = []
+        self._committed: list[str] = []
 
     def open(self) -> None:
         args = {"allow_agent": False, "use_keys": False, **self.optional_args}
@@ -188,6 +191,42 @@ class NetopsLabDriver(NetworkDriver):
             running = _INTERFACE_LINE.sub(lambda m: f"interface {names.get(m.group(1), m.group(1))}", running)
         return {"running": running if retrieve in ("all", "running") else "",
                 "startup": running if retrieve in ("all", "startup") else "", "candidate": ""}
+
+    # Config changes on a router: a merge candidate of FRR lines, compared line by line with the running
+    # config, committed through vtysh in one `configure terminal`, undone with `no <line>`.
+    def load_merge_candidate(self, filename: str | None = None, config: str | None = None) -> None:
+        text = open(filename, encoding="utf-8").read() if filename else (config or "")
+        lines = [line.rstrip() for line in text.splitlines() if line.strip() and not line.strip().startswith("!")]
+        if any(not re.fullmatch(r"[\x20-\x7e]+", line) for line in lines):
+            raise MergeConfigException("config lines must be printable ASCII, one command per line")
+        self._candidate = lines
+
+    def compare_config(self) -> str:
+        """`+line` for every candidate line the running config does not have yet ('' when none)."""
+        running = {line.strip() for line in self.get_config("running")["running"].splitlines()}
+        return "\n".join(f"+{line}" for line in self._candidate if line.strip() not in running)
+
+    def _vtysh(self, lines: list[str]) -> str:
+        args = " ".join(f"-c {shlex.quote(line)}" for line in ["configure terminal", *lines])
+        out = self._run(f'if [ -z "$NETOPS_FRR_VTY" ]; then echo "NETOPS: not a router"; exit 1; fi; '
+                        f'vtysh --vty_socket "$NETOPS_FRR_VTY" {args} 2>&1; echo "NETOPS-EXIT $?"')
+        if "NETOPS-EXIT 0" not in out or "% " in out:
+            raise CommitError(f"{self.hostname}: vtysh refused the change: {out.strip().splitlines()[0] if out.strip() else ''}")
+        return out
+
+    def commit_config(self, message: str = "", revert_in: int | None = None) -> None:
+        added = [line[1:] for line in self.compare_config().splitlines() if line.startswith("+")]
+        if added:
+            self._vtysh(added)
+        self._committed, self._candidate = added, []
+
+    def discard_config(self) -> None:
+        self._candidate = []
+
+    def rollback(self) -> None:
+        if self._committed:
+            self._vtysh([f"no {line.strip()}" for line in reversed(self._committed)])
+        self._committed = []
 
     def ping(self, destination: str, source: str = "", ttl: int = 255, timeout: int = 2, size: int = 100,
              count: int = 5, vrf: str = "", source_interface: str = "") -> models.PingResultDict:

@@ -48,22 +48,17 @@ class TaskType(Protocol):
 
 
 def _types() -> dict[str, TaskType]:
-    from netops.tasks import assert_task, backup, command, fleet, getters
+    from netops.tasks import assert_task, backup, command, config, fleet, getters
     found: list[TaskType] = [getters.Getters(), command.Command(), backup.Backup(), assert_task.Assert(),
-                             fleet.Sweep(), fleet.DiagramStatus(), fleet.TopologyCheck()]
+                             config.Config(), fleet.Sweep(), fleet.DiagramStatus(), fleet.TopologyCheck()]
     return {t.name: t for t in found}
 
 
 TASK_TYPES = _types()
-NOT_YET = {"config": "the `config` task (templated changes with NAPALM merge/commit and rollback) is not built yet; "
-                     "this playbook cannot run until it is"}
 
 
 def check_options(task: TaskSpec) -> Iterable[tuple[tuple[str | int, ...], str]]:
     """(field path inside the task's options, message) for everything wrong with one task."""
-    if task.type in NOT_YET:
-        yield (), NOT_YET[task.type]
-        return
     kind = TASK_TYPES.get(task.type)
     if kind is None:
         yield (), f"unknown task type {task.type!r}; known: {', '.join(sorted(TASK_TYPES))}"

@@ -69,3 +69,46 @@ def test_config_backup_of_the_lab_routers(lab, tmp_path: Path, scratch_store: st
     blobs.append(result.output.encode())
     for secret in secrets:
         assert not any(secret.encode() in blob for blob in blobs), "a lab secret leaked into the backups"
+
+
+def test_config_changes_check_first_then_apply_in_waves(lab, tmp_path: Path, scratch_store: str,  # type: ignore[no-untyped-def]
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--check` shows the diff and changes nothing; the run applies it wave by wave; a line FRR refuses
+    fails that router, which is rolled back, and stops the rollout."""
+    from napalm import get_network_driver  # noqa: F401 - the lab driver is importable as a NAPALM driver
+    from netops.app.play import run_playbook as run
+    monkeypatch.setenv("NETOPS_LAB_STATE", str(lab.state_path))
+    config = lab.config
+    inv = load_inventory(config.inventory_dir, config.topology_dir)
+    routers = sorted(h for h in lab.devices if inv.devices[h].role in ROUTER_ROLES)[:4]
+    store = Store(scratch_store)
+    state = load_state(lab.state_path)
+    assert state is not None
+
+    def running(host: str) -> str:
+        return subprocess.run(["vtysh", "--vty_socket", str(state.device_dir(host) / "frr"), "-c", "show running-config"],
+                              capture_output=True, text=True, check=True, timeout=30).stdout
+
+    change = tmp_path / "change.yaml"
+    change.write_text("name: lab-change\ntasks:\n  - config:\n      lines: ['ip prefix-list NETOPS-TEST seq 5 permit "
+                      "198.18.250.0/24 le 32']\n")
+    before = {h: running(h) for h in routers}
+    checked = run(config, inv, store, change, limit=",".join(routers), check=True, accept_risk=True)
+    assert {r.host for r in checked.results if r.status == "changed"} == set(routers)
+    assert all("+ip prefix-list NETOPS-TEST" in str(r.data) for r in checked.results)
+    assert {h: running(h) for h in routers} == before                  # --check changed nothing
+    applied = run(config, inv, store, change, limit=",".join(routers), accept_risk=True)
+    assert not applied.failed_hosts and applied.waves
+    assert all("NETOPS-TEST" in running(h) for h in routers)
+    again = run(config, inv, store, change, limit=",".join(routers), accept_risk=True)
+    assert {r.status for r in again.results} == {"ok"}                   # idempotent: already configured
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: lab-bad-change\nwaves: 4\ntasks:\n  - config:\n      lines: ['ip prefix-list NETOPS-BAD seq 5 "
+                   "permit 198.18.251.0/24', 'this-is-not-a-command']\n")
+    failed = run(config, inv, store, bad, limit=",".join(routers), accept_risk=True)
+    assert failed.failed_hosts and "rolled back" in " ".join(r.message for r in failed.results if r.status == "failed")
+    assert all("NETOPS-BAD" not in running(h) for h in routers)        # rolled back, or never started
+    assert any(r.status == "skipped" for r in failed.results) or len(failed.waves) == 1
+    for host in routers:                                               # leave the lab as it was
+        subprocess.run(["vtysh", "--vty_socket", str(state.device_dir(host) / "frr"), "-c", "configure terminal",
+                        "-c", "no ip prefix-list NETOPS-TEST"], capture_output=True, timeout=30)

@@ -41,7 +41,7 @@ def test_committed_schema_is_the_generated_one():
     ("name: x\ntasks:\n  - getters: {getters: [facts, bogus]}\n", 3, "tasks[0].getters.getters[1]", "Input should be"),
     ("name: x\nhosts: {colour: [red]}\ntasks:\n  - sweep: {}\n", 2, "hosts.colour", "Extra inputs are not permitted"),
     ("name: x\nhosts: {role: [router]}\ntasks:\n  - sweep: {}\n", 2, "hosts.role[0]", "Input should be 'core'"),
-    ("name: x\ntasks:\n  - config: {lines: [hostname x]}\n", 3, "tasks[0].config", "not built yet"),
+    ("name: x\ntasks:\n  - config: {lines: ['{{ host.name ']}\n", 3, "tasks[0].config.lines", "not a valid template"),
     ("name: x\ntasks:\n  - command: {command: 'configure terminal'}\n", 3, "tasks[0].command.command", "only read-only"),
     ("name: x\ntasks:\n  - assert: {rules: [{name: r, must: ['(unclosed']}]}\n", 3, "tasks[0].assert.rules[0].must", "not a regular"),
     ("name: x\ntasks: []\n", 2, "tasks", "at least 1 item"),

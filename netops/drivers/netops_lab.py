@@ -216,16 +216,20 @@ class NetopsLabDriver(NetworkDriver):
 
     def commit_config(self, message: str = "", revert_in: int | None = None) -> None:
         added = [line[1:] for line in self.compare_config().splitlines() if line.startswith("+")]
+        self._committed, self._candidate = added, []    # set first: a half-applied commit is rolled back too
         if added:
             self._vtysh(added)
-        self._committed, self._candidate = added, []
 
     def discard_config(self) -> None:
         self._candidate = []
 
     def rollback(self) -> None:
-        if self._committed:
-            self._vtysh([f"no {line.strip()}" for line in reversed(self._committed)])
+        """Undo the last commit line by line (a line that never took effect has nothing to undo)."""
+        for line in reversed(self._committed):
+            try:
+                self._vtysh([f"no {line.strip()}"])
+            except CommitError:
+                continue
         self._committed = []
 
     def ping(self, destination: str, source: str = "", ttl: int = 255, timeout: int = 2, size: int = 100,

@@ -70,8 +70,8 @@ class Config:
                 return HostOutcome("changed", f"would change (check): {diff}", diff)
             try:
                 device.commit_config()
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - any refusal: undo on this device, report, go on
                 device.rollback()
-                raise RuntimeError(f"commit failed and was rolled back: {exc}") from exc
+                return HostOutcome("failed", f"commit failed and was rolled back: {str(exc)[:300]}", diff)
             return HostOutcome("changed", f"changed: {diff}", diff)
         return on_hosts(ctx, work)

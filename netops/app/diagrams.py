@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from netops.analysis.diagram_check import DiagramCheck, check_diagram
+from netops.analysis.diagram_check import DiagramChanges, DiagramCheck, check_diagram, diagram_changes
 from netops.errors import InputError
-from netops.models.diagram import Verdict, device_key
+from netops.models.diagram import LanDiagram, Verdict, device_key
 from netops.models.observation import Snapshot
 from netops.sources.diagrams import DiagramRead, read_diagram
 from netops.sources.diagrams.safexml import MAX_BYTES
@@ -54,3 +54,10 @@ def submit_diagram(inv: Inventory, store: Store, pd: str, filename: str, data: b
                       verdict=verdict, findings=findings, snapshot_id=snapshot.id if snapshot else None,
                       received_at=received)
     return Handed(sub, read, check, snapshot)
+
+
+def changes_since_previous(store: Store, sub: subs.Submission) -> tuple[subs.Submission | None, DiagramChanges]:
+    """What this hand-in changed against the PD's one before it (Art. 21(2): report every LAN change)."""
+    earlier = [s for s in subs.submissions(store, sub.pd) if (s.received_at, s.id) < (sub.received_at, sub.id)]
+    previous = max(earlier, key=lambda s: (s.received_at, s.id), default=None)
+    return previous, diagram_changes(previous.diagram if previous else LanDiagram(), sub.diagram)

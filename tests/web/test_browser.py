@@ -98,6 +98,7 @@ def test_pd_clerk_hands_in_diagrams(server: str, browser, scratch_store: str) ->
     page.click("#upload button[type=submit]")
     page.wait_for_url("**/submissions/*")
     assert "TIDAK SESUAI" in page.inner_text(".verdict")
+    assert "+ sw-disdukcapil-03" in page.inner_text("#changes")        # the Art. 21(2) change report
     findings = page.inner_text("table")
     assert "sw-disdukcapil-03" in findings                         # drawn, but not in the network
     assert page.locator(".picture svg").count() == 1

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import argparse
 import base64
-import re
 import json
 import random
+import re
 import resource
 import subprocess
 import sys

@@ -36,8 +36,8 @@ def main() -> None:
     from netops.models.user import WebRole
     from netops.store.db import Store
     from netops.store.snapshots import save_snapshot
-    from netops.store.users import add_user, list_users
     from netops.store.submissions import submissions
+    from netops.store.users import add_user, list_users
     from netops.web.app import create_app
     from tests.diagrams.conftest import observe, sample_inventory
 

@@ -40,7 +40,7 @@ class InputError(NetopsError):
         super().__init__("\n".join(str(i) for i in self.issues))
 
     @classmethod
-    def at(cls, file: str | Path, line: int | None, field: str, message: str) -> "InputError":
+    def at(cls, file: str | Path, line: int | None, field: str, message: str) -> InputError:
         return cls(Issue(str(file), line, field, message))
 
 

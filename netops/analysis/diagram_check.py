@@ -25,7 +25,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from netops.models.names import canonical_interface
 from netops.models.diagram import (
     DeclaredDevice,
     DeclaredEnd,
@@ -37,6 +36,7 @@ from netops.models.diagram import (
     device_key,
 )
 from netops.models.inventory import Device
+from netops.models.names import canonical_interface
 from netops.models.observation import DeviceObservation, Snapshot
 
 _WARNINGS = {FindingKind.speed_mismatch, FindingKind.ip_mismatch, FindingKind.serial_mismatch,

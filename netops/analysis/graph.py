@@ -22,8 +22,8 @@ from typing import Any
 import networkx as nx
 
 from netops.analysis.links import HostResolver
-from netops.models.names import canonical_interface, short_host
 from netops.models.inventory import Role
+from netops.models.names import canonical_interface, short_host
 from netops.models.observation import Snapshot
 from netops.models.plant import FibreLink, LinkStatus
 from netops.sources.inventory import Inventory

@@ -19,8 +19,8 @@ import networkx as nx
 
 from netops.analysis.cuts import FailureEngine
 from netops.analysis.redundancy import TopologyCheck, Verdict
-from netops.sources.candidates import CandidateFibre
 from netops.models.geo import haversine_m
+from netops.sources.candidates import CandidateFibre
 
 ROUTE_FACTOR = 1.3          # fibre follows streets: ~30% longer than the straight line
 ROUTER_ROLES = {"core", "distribution", "pd-edge"}

@@ -35,15 +35,17 @@ from netops.models.audit import (
     WanSection,
 )
 from netops.models.names import short_host
-from netops.models.ticket import Ticket
 from netops.models.observation import Snapshot
+from netops.models.ticket import Ticket
 from netops.provision.backups import backup_report
 from netops.provision.usage import host_usage
 from netops.sources.inventory import Inventory
-from netops.store import audit_reports, submissions as subs
+from netops.store import audit_reports
+from netops.store import submissions as subs
 from netops.store.audit import current_actor
 from netops.store.db import Store
 from netops.store.snapshots import latest_snapshot
+
 
 def _inventory_digest(config: Config) -> tuple[str, int]:
     digest = hashlib.sha256()
@@ -192,7 +194,7 @@ class AuditBuild:
 def build_audit(config: Config, inv: Inventory, store: Store, lang: str = "id", since: int | None = None,
                 as_of: dt.date | None = None) -> AuditBuild:
     """The whole report from what the store and the inventory hold now, stored under a new id."""
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     day = as_of or now.date()
     previous = audit_reports.load(store, since) if since is not None else None
     snap = latest_snapshot(store)

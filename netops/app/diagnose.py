@@ -127,7 +127,7 @@ def diagnose(config: Config, inv: Inventory, store: Store, target: str, timeout:
         snapshot.id = save_snapshot(store, snapshot)
     symptoms = symptoms_of(snapshot, inv, g)
     ranked = rank_causes(g, symptoms, in_band)
-    result = Diagnosis(target=target, target_pd=pd, target_devices=devices, at=dt.datetime.now(dt.timezone.utc),
+    result = Diagnosis(target=target, target_pd=pd, target_devices=devices, at=dt.datetime.now(dt.UTC),
                        seconds=0.0, verdict="healthy", cause=None, confidence="high", snapshot_id=snapshot.id,
                        candidates=[CandidateCause(cause=r.label, contradictions=r.contradictions, explained=r.explained,
                                                   unexplained=r.unexplained[:10], wrong=r.wrong[:10]) for r in ranked],

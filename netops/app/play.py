@@ -12,6 +12,8 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from netops.analysis.graph import declared_graph
 from netops.analysis.waves import plan_waves, risks
 from netops.config import Config
@@ -23,8 +25,6 @@ from netops.sources.playbooks import load_playbook
 from netops.store.audit import current_actor
 from netops.store.db import Store
 from netops.store.runs import save_run
-from pydantic import BaseModel
-
 from netops.tasks.registry import TASK_TYPES, HostOutcome, RunContext, TaskType, options_of
 
 Progress = Callable[[str, int], None]      # (task name, hosts it runs on)
@@ -83,7 +83,7 @@ def run_playbook(config: Config, inv: Inventory, store: Store, path: Path, *, li
                  check: bool = False, accept_risk: bool = False, progress: Progress | None = None) -> PlaybookRun:
     playbook = load_playbook(path)
     hosts = select_hosts(playbook.hosts, inv, limit)
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
     run = PlaybookRun(playbook=playbook.name, path=str(path), sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
                       actor=current_actor(), started_at=started, finished_at=started, check=check, hosts=hosts)
     changing = any(TASK_TYPES[t.type].changes_devices for t in playbook.tasks)
@@ -125,6 +125,6 @@ def run_playbook(config: Config, inv: Inventory, store: Store, path: Path, *, li
                 failed.add(host)
         if any(o.status == "failed" for o in outcomes.values()) and playbook.on_failure == "stop":
             stopped = True
-    run.finished_at = dt.datetime.now(dt.timezone.utc)
+    run.finished_at = dt.datetime.now(dt.UTC)
     run.id = save_run(store, run)
     return run

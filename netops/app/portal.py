@@ -23,7 +23,7 @@ from netops.store.tickets import list_incidents, list_tickets
 
 
 def pd_overview(config: Config, inv: Inventory, store: Store, pd: str) -> dict[str, Any]:
-    today = dt.datetime.now(dt.timezone.utc).date()
+    today = dt.datetime.now(dt.UTC).date()
     status = next(r for r in subs.compliance({pd: inv.pds[pd].name}, subs.submissions(store, pd), today))
     due = subs.year_before(today) if status.last_submission is None else \
         status.last_submission.replace(year=status.last_submission.year + 1)
@@ -48,7 +48,7 @@ def pd_overview(config: Config, inv: Inventory, store: Store, pd: str) -> dict[s
 
 
 def dashboard(config: Config, inv: Inventory, store: Store) -> dict[str, Any]:
-    today = dt.datetime.now(dt.timezone.utc).date()
+    today = dt.datetime.now(dt.UTC).date()
     rows = subs.compliance({c: p.name for c, p in inv.pds.items()}, subs.submissions(store), today)
     g = declared_graph(inv)
     check, _ = run_check(config, inv, g, external=False)

@@ -7,7 +7,7 @@ names the path, format, platform and every source file's sha256, so it can be re
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -43,7 +43,7 @@ class ImportResult(BaseModel):
 def import_snapshot(store: Store, inventory: Inventory, path: Path, fmt: str = "auto",
                     platform: str = "") -> ImportResult:
     """Read every piece under `path`, build one observation per device, store the snapshot."""
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     pieces, refused = collect_pieces(path, fmt, platform)
     by_host: dict[str, list] = defaultdict(list)
     for piece in pieces:
@@ -66,7 +66,7 @@ def import_snapshot(store: Store, inventory: Inventory, path: Path, fmt: str = "
     sources = {p.source.split("[", 1)[0]: p.sha256 for p in pieces}
     names = list(inventory.devices)
     snapshot = Snapshot(
-        started_at=started, finished_at=datetime.now(timezone.utc), actor=current_actor(),
+        started_at=started, finished_at=datetime.now(UTC), actor=current_actor(),
         request={"kind": "import", "path": str(path), "format": fmt, "platform": platform,
                  "sources": dict(sorted(sources.items())), "devices": len(by_host)},
         observations=observations, failures={},

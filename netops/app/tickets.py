@@ -34,7 +34,7 @@ def escalate(config: Config, inv: Inventory, store: Store, ticket_id: int, timeo
 def monthly_report(store: Store, month: str) -> list[dict[str, Any]]:
     """Per PD for one month (YYYY-MM): tickets opened, resolved, mean hours to resolve, SLA breaches."""
     try:
-        start = dt.datetime.strptime(month, "%Y-%m").replace(tzinfo=dt.timezone.utc)
+        start = dt.datetime.strptime(month, "%Y-%m").replace(tzinfo=dt.UTC)
     except ValueError as exc:
         raise InputError.at("--month", None, "month", "expected YYYY-MM") from exc
     end = (start + dt.timedelta(days=32)).replace(day=1)

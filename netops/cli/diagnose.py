@@ -5,9 +5,8 @@ import sys
 
 import click
 
-
 from netops.cli.context import AppContext, pass_app
-from netops.report.output import console, emit_json, table, shown
+from netops.report.output import console, emit_json, shown, table
 
 
 @click.command("diagnose")

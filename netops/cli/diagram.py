@@ -15,9 +15,9 @@ from rich.progress import Progress, TaskID
 
 from netops.analysis.diagram_check import DiagramCheck, check_diagram, diagram_changes
 from netops.cli.context import AppContext, pass_app
-from netops.files import write_private
 from netops.collect.base import CollectResult
 from netops.errors import InputError, NotFoundError
+from netops.files import write_private
 from netops.models.diagram import LanDiagram, Verdict, device_key
 from netops.models.observation import Snapshot
 from netops.report.diagram_html import ReportInput, render_html

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import click
 
-
 from netops.cli.context import AppContext, pass_app
-from netops.report.output import console, emit_json, table, shown
+from netops.report.output import console, emit_json, shown, table
 
 
 class PlayGroup(click.Group):

@@ -6,8 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-
-
 from rich.text import Text
 
 from netops.analysis.snapshot_diff import SnapshotDiff, diff_snapshots

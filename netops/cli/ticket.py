@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import click
 
-
 from netops.cli.context import AppContext, pass_app
 from netops.models.ticket import Priority, Ticket
-from netops.report.output import console, emit_json, table, shown
+from netops.report.output import console, emit_json, shown, table
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 

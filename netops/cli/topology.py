@@ -16,8 +16,8 @@ from netops.analysis.suggest import Suggestion
 from netops.analysis.whatif import KINDS, each, parse_failure, what_if
 from netops.app.topology import check_json, run_check
 from netops.cli.context import AppContext, pass_app
-from netops.files import write_private
 from netops.errors import NotFoundError
+from netops.files import write_private
 from netops.report.output import console, emit_json, err_console, shown, table
 from netops.sources.topology_file import load_topology_file
 

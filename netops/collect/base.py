@@ -17,8 +17,8 @@ from typing import Any, Protocol, runtime_checkable
 
 from nornir.core import Nornir
 from nornir.core.exceptions import NornirSubTaskError
-from nornir.core.task import Result, Task
 from nornir.core.inventory import ConnectionOptions, Host
+from nornir.core.task import Result, Task
 
 from netops.models.observation import DeviceFailure, DeviceObservation, FailureReason
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from nornir.core import Nornir
@@ -148,7 +148,7 @@ def sweep(
     nr: Nornir | None = None,
 ) -> Snapshot:
     """Run the sweep and judge the links; the caller stores the snapshot (save_snapshot)."""
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     nr = nr if nr is not None else build_nornir(config, workers=min(100, request.options.concurrency), checked=inventory)
     nr = apply_filters(
         nr, pds=request.pds, roles=request.roles, platforms=request.platforms, expressions=request.filters
@@ -168,7 +168,7 @@ def sweep(
     names: Iterable[str] = inventory.devices.keys()
     return Snapshot(
         started_at=started,
-        finished_at=datetime.now(timezone.utc),
+        finished_at=datetime.now(UTC),
         actor=current_actor(),
         request=request.as_dict() | {"devices": len(per_host)},
         observations=observations,

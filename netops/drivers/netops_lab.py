@@ -13,10 +13,16 @@ from __future__ import annotations
 import json
 import re
 import shlex
+from pathlib import Path
 from typing import Any
 
 from napalm.base import NetworkDriver, models
-from napalm.base.exceptions import CommandErrorException, CommitError, ConnectionException, MergeConfigException
+from napalm.base.exceptions import (
+    CommandErrorException,
+    CommitError,
+    ConnectionException,
+    MergeConfigException,
+)
 from napalm.base.helpers import mac
 from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException
 
@@ -195,7 +201,7 @@ class NetopsLabDriver(NetworkDriver):
     # Config changes on a router: a merge candidate of FRR lines, compared line by line with the running
     # config, committed through vtysh in one `configure terminal`, undone with `no <line>`.
     def load_merge_candidate(self, filename: str | None = None, config: str | None = None) -> None:
-        text = open(filename, encoding="utf-8").read() if filename else (config or "")
+        text = Path(filename).read_text(encoding="utf-8") if filename else (config or "")
         lines = [line.rstrip() for line in text.splitlines() if line.strip() and not line.strip().startswith("!")]
         if any(not re.fullmatch(r"[\x20-\x7e]+", line) for line in lines):
             raise MergeConfigException("config lines must be printable ASCII, one command per line")

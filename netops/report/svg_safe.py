@@ -15,8 +15,8 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 
 import graphviz
 
-from netops.sources.diagrams.safexml import local, parse_xml
 from netops.errors import InputError
+from netops.sources.diagrams.safexml import local, parse_xml
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_TITLE = "{http://www.w3.org/1999/xlink}title"

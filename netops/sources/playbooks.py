@@ -11,8 +11,7 @@ from pydantic import ValidationError
 
 from netops.errors import InputError, Issue
 from netops.models.playbook import Playbook
-from netops.sources.yamlfile import field_path
-from netops.sources.yamlfile import load_yaml
+from netops.sources.yamlfile import field_path, load_yaml
 
 
 def load_playbook(path: Path) -> Playbook:

@@ -26,7 +26,6 @@ from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, field_va
 from netops.errors import ConfigError
 from netops.sources.yamlfile import load_yaml
 
-
 AUTH_PROTOS = ("MD5", "SHA", "SHA1", "SHA224", "SHA256", "SHA384", "SHA512")
 PRIV_PROTOS = ("DES", "3DES", "AES", "AES128", "AES192", "AES256")
 MIN_KEY_LENGTH = 8   # RFC 3414: shorter keys are refused by every agent
@@ -57,7 +56,7 @@ class SnmpSecrets(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def _v3_is_auth_priv(self) -> "SnmpSecrets":
+    def _v3_is_auth_priv(self) -> SnmpSecrets:
         if self.user and not (self.auth_key and self.priv_key):
             raise ValueError("SNMPv3 user needs both auth_key and priv_key (authPriv only)")
         return self

@@ -27,7 +27,7 @@ _incidents = table("incidents", column("id"), column("cause"), column("status"),
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _event(conn: Connection, ticket_id: int, kind: str, text: str = "", at: dt.datetime | None = None) -> None:

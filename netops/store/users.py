@@ -33,7 +33,7 @@ def add_user(store: Store, username: str, role: WebRole, pd: str | None, passwor
             raise InputError.at("username", None, "username", f"user {username} exists")
         conn.execute(insert(_users).values(username=username, role=role.value, pd=pd, disabled=0,
                                            password_hash=_hasher.hash(password),
-                                           created_at=dt.datetime.now(dt.timezone.utc).isoformat()))
+                                           created_at=dt.datetime.now(dt.UTC).isoformat()))
         record(conn, "user.add", f"user:{username}", {"role": role.value, "pd": pd})
     return user
 

@@ -52,7 +52,7 @@ class DiagramStatus:
         from netops.store import submissions as subs
         pds = ctx.inventory.pds
         rows = subs.compliance({c: p.name for c, p in pds.items()}, subs.submissions(ctx.store),
-                               dt.datetime.now(dt.timezone.utc).date())
+                               dt.datetime.now(dt.UTC).date())
         chosen = [r for r in rows if r.overdue or not options.only_overdue]
         reminders = [{"pd": r.pd, "name": r.name, "last_submission": str(r.last_submission or "never"),
                       "tier1": pds[r.pd].service_desk.name, "phone": pds[r.pd].service_desk.phone,

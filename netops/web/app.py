@@ -168,9 +168,9 @@ def create_app(config: Config | None = None) -> FastAPI:
         sub = get_submission(portal.store, submission_id)
         if sub.pd != pd:
             raise HTTPException(status_code=404, detail="no such submission for this PD")
+        from netops.analysis.diagram_check import DiagramCheck
         from netops.app.diagrams import changes_since_previous
         from netops.report.diagram_html import diagram_svg
-        from netops.analysis.diagram_check import DiagramCheck
         svg = diagram_svg(sub.diagram, DiagramCheck(findings=sub.findings))
         return page(request, "submission.html.j2", sub=sub, pd=portal.inventory.pds[pd], code=pd, svg=svg,
                     changes=changes_since_previous(portal.store, sub))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from netops.analysis.snapshot_diff import diff_snapshots
 from netops.models.observation import (
@@ -14,7 +14,7 @@ from netops.models.observation import (
     Snapshot,
 )
 
-T0 = datetime(2025, 1, 6, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 1, 6, 8, 0, tzinfo=UTC)
 
 
 def device(

@@ -35,7 +35,18 @@ def audit(out: Path, *extra: str) -> dict:
     return json.loads(stdout)
 
 
-def test_figures_equal_the_cli_json_figures(tmp_path: Path):
+@pytest.fixture
+def sample_city(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The sample city in a scratch project: no config backups or runs of the developer's own leak in."""
+    root = tmp_path / "city"
+    for folder in ("inventory", "topology"):
+        shutil.copytree(REPO / folder, root / folder)
+    shutil.copy(REPO / "netops.yaml", root / "netops.yaml")
+    monkeypatch.setenv("NETOPS_CONFIG", str(root / "netops.yaml"))
+    return root
+
+
+def test_figures_equal_the_cli_json_figures(tmp_path: Path, sample_city: Path):
     report = audit(tmp_path, "--format", "html")
     _, topo = run("topology", "check", "--json")
     check = json.loads(topo)
@@ -62,7 +73,7 @@ def test_figures_equal_the_cli_json_figures(tmp_path: Path):
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils (pdftoppm) not installed: scripts/setup.sh installs it")
-def test_pdf_pages_render_and_hold_every_section(tmp_path: Path):
+def test_pdf_pages_render_and_hold_every_section(tmp_path: Path, sample_city: Path):
     report = audit(tmp_path)
     pdf = tmp_path / f"audit-{report['id']}.pdf"
     assert pdf.exists() and (tmp_path / f"audit-{report['id']}.html").exists()
@@ -122,7 +133,7 @@ def test_inventory_section_reads_the_sweep():
     inv = load_inventory(REPO / "inventory", REPO / "topology")
     name, device = next((n, d) for n, d in inv.devices.items() if d.model)
     other = next(n for n in inv.devices if n != name)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     snap = Snapshot(id=7, started_at=now, finished_at=now, actor="t", request={},
                     observations={name: DeviceObservation(
                         host=name, via="snmp", facts={"model": "SOMETHING-ELSE", "serial_number": ""},
@@ -149,7 +160,7 @@ def test_config_backups_compliance_and_tickets_are_used_when_present(tmp_path: P
     monkeypatch.setenv("NETOPS_CONFIG", str(root / "netops.yaml"))
     store = Store(scratch_store)
     commit, _ = commit_configs(root / "var" / "configs", {"core-01": "hostname core-01\n"}, "netops backup")
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     save_run(store, PlaybookRun(playbook="compliance", path="p", sha256="0" * 64, actor="t", started_at=now,
                                 finished_at=now, check=False, hosts=["core-01", "edge-bapenda-01"], results=[
                                     TaskResult(task="baseline", type="assert", host="edge-bapenda-01", status="failed",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from napalm.base.exceptions import ConnectionException
 from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException
@@ -31,7 +29,7 @@ def wrapped(inner: BaseException) -> BaseException:
         (NetmikoAuthenticationException("Authentication to device failed."), FailureReason.auth),
         (AuthenticationException("Authentication failed."), FailureReason.auth),
         (NetmikoTimeoutException("TCP connection to device failed."), FailureReason.timeout),
-        (socket.timeout("timed out"), FailureReason.timeout),
+        (TimeoutError("timed out"), FailureReason.timeout),
         (ConnectionRefusedError(111, "Connection refused"), FailureReason.refused),
         (TextFSMError("State Error raised. Rule Line: 70."), FailureReason.parse),
         (RuntimeError("something else"), FailureReason.error),

@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 from collections import Counter
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -257,7 +258,6 @@ def test_other_encodings_are_read(tmp_path: Path, encoding: str):
 
 def test_unknown_platform_and_format_name_the_valid_ones(tmp_path: Path):
     (tmp_path / "a.txt").write_text("x")
-    code, out = run("snapshots", "import", str(tmp_path / "a.txt"), "--platform", "cisco_foo")
     result = CliRunner().invoke(cli, ["snapshots", "import", str(tmp_path / "a.txt"), "--platform", "cisco_foo"])
     assert result.exit_code == 2 and "known:" in result.output and "nxos" in result.output
 
@@ -285,12 +285,13 @@ def test_every_parser_is_declared_once():
 
 def test_observed_means_the_latest_sweep_not_an_import(tmp_path: Path):
     """Importing one PD's LAN must not become the city's "observed" network."""
+    from datetime import datetime
+
     from netops.models.observation import Snapshot
     from netops.store.db import Store
     from netops.store.snapshots import latest_snapshot, save_snapshot
-    from datetime import datetime, timezone
     store = Store(f"sqlite:///{tmp_path / 's.sqlite'}")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     sweep_id = save_snapshot(store, Snapshot(started_at=now, finished_at=now, actor="t", request={"via": ["snmp"]}))
     import_id = save_snapshot(store, Snapshot(started_at=now, finished_at=now, actor="t", request={"kind": "import"}))
     assert latest_snapshot(store).id == sweep_id

@@ -28,7 +28,7 @@ def city():  # type: ignore[no-untyped-def]
 def snapshot_of(city, faults: list[Cause]) -> Snapshot:  # type: ignore[no-untyped-def]
     g = declared_graph(city)
     s = simulate(g, faults)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     observations = {}
     for device in s.answered:
         ports = {}

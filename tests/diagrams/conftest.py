@@ -12,8 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from netops.models.names import canonical_interface
 from netops.models.diagram import DeclaredDevice, DeclaredLink, LanDiagram
+from netops.models.names import canonical_interface
 from netops.models.observation import DeviceObservation, Snapshot
 from netops.sources.inventory import Inventory, load_inventory
 

@@ -76,6 +76,7 @@ def test_config_changes_check_first_then_apply_in_waves(lab, tmp_path: Path, scr
     """`--check` shows the diff and changes nothing; the run applies it wave by wave; a line FRR refuses
     fails that router, which is rolled back, and stops the rollout."""
     from napalm import get_network_driver  # noqa: F401 - the lab driver is importable as a NAPALM driver
+
     from netops.app.play import run_playbook as run
     monkeypatch.setenv("NETOPS_LAB_STATE", str(lab.state_path))
     config = lab.config
@@ -111,4 +112,4 @@ def test_config_changes_check_first_then_apply_in_waves(lab, tmp_path: Path, scr
     assert any(r.status == "skipped" for r in failed.results) or len(failed.waves) == 1
     for host in routers:                                               # leave the lab as it was
         subprocess.run(["vtysh", "--vty_socket", str(state.device_dir(host) / "frr"), "-c", "configure terminal",
-                        "-c", "no ip prefix-list NETOPS-TEST"], capture_output=True, timeout=30)
+                        "-c", "no ip prefix-list NETOPS-TEST"], capture_output=True, timeout=30, check=False)

@@ -10,8 +10,8 @@ import pytest
 from ruamel.yaml import YAML
 
 from netops.errors import InputError
-from netops.text import visible
 from netops.sources.inventory import check_inventory, load_inventory
+from netops.text import visible
 from tests.inventory_helpers import CASES, make_project
 
 CASE_NAMES = sorted(p.name for p in CASES.iterdir() if p.is_dir())

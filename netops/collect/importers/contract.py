@@ -32,7 +32,7 @@ def neighbour(name: str = "", port: str = "", port_description: str = "", chassi
               description: str = "", capabilities: list[str] | None = None, enabled: list[str] | None = None,
               management_address: str = "", protocol: str = "lldp") -> dict[str, Any]:
     """One `lldp_neighbors_detail` entry in NAPALM's shape; the remote name falls back as SNMP's does."""
-    from netops.collect.snmp.normalize import neighbour_name   # the one fallback rule for every source
+    from netops.collect.snmp.normalize import neighbour_name  # the one fallback rule for every source
     system_name, source = neighbour_name(name, chassis_id, description)
     return {"parent_interface": "", "remote_port": port.strip(), "remote_port_description": port_description.strip(),
             "remote_chassis_id": chassis_id.strip(), "remote_system_name": system_name,

@@ -38,11 +38,11 @@ from netops.collect.snmp.ber import (
     Message,
     Oid,
     VarBind,
+    decode_message,
+    encode_request,
     read_expected,
     read_header,
     read_int,
-    decode_message,
-    encode_request,
 )
 from netops.collect.snmp.credentials import SnmpTarget
 from netops.collect.snmp.errors import SnmpError, SnmpParseError, SnmpRefused, SnmpTimeout

@@ -57,7 +57,7 @@ PATTERNS: dict[int, VendorPatterns] = {
                           version=(r"ArubaOS-CX (?:Version )?(\S+)", r"(?:^|\s)([A-Z]{2}\.\d{2}\.\d{2}\.\d{4})")),
     FORTINET: VendorPatterns(model=(r"^(Forti\w+-\w+)",), version=(r"v(\d+\.\d+\.\d+)",)),
 }
-_COMPILED = {e: (tuple(re.compile(p, re.M) for p in v.model), tuple(re.compile(p, re.M) for p in v.version))
+_COMPILED = {e: (tuple(re.compile(p, re.MULTILINE) for p in v.model), tuple(re.compile(p, re.MULTILINE) for p in v.version))
              for e, v in PATTERNS.items()}
 
 # sysObjectID -> model, from the vendors' product MIBs; the last resort when nothing names the model

@@ -8,7 +8,6 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-
 from netops.collect.snmp import oids as O
 from netops.collect.snmp.ber import Oid
 from netops.collect.snmp.identity import identify

@@ -26,13 +26,13 @@ from netops.collect.snmp.ber import (
     BerError,
     Message,
     Oid,
+    decode_message,
+    encode_int_content,
+    encode_request,
+    encode_tlv,
     read_expected,
     read_header,
     read_int,
-    encode_int_content,
-    encode_tlv,
-    decode_message,
-    encode_request,
 )
 from netops.collect.snmp.client import Addr, SnmpClient, V2cSession, dotted
 from netops.collect.snmp.credentials import SnmpCredentials

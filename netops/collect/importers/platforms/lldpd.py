@@ -84,7 +84,9 @@ def lldpctl_text(text: str) -> Getter:
     marks = list(_IFACE.finditer(text))
     for i, m in enumerate(marks):
         block = text[m.end():marks[i + 1].start() if i + 1 < len(marks) else len(text)]
-        field = lambda key: (re.search(rf"^\s+{key}:\s*(.*?)\s*$", block, re.MULTILINE) or [None, ""])[1]
+        def field(key: str, block: str = block) -> str:
+            m = re.search(rf"^\s+{key}:\s*(.*?)\s*$", block, re.MULTILINE)
+            return m.group(1) if m else ""
         caps = re.findall(r"^\s+Capability:\s+(\w+), (on|off)", block, re.MULTILINE)
         chassis_id, port_id = field("ChassisID"), field("PortID")
         out.setdefault(m.group(1), []).append(neighbour(

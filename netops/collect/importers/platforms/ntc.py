@@ -16,10 +16,10 @@ TEMPLATE_PLATFORM = {"ios": "cisco_ios", "nxos": "cisco_nxos", "eos": "arista_eo
 
 
 def _rows(platform: str, command: str, text: str) -> list[dict[str, Any]]:
-    from ntc_templates.parse import parse_output        # imported when used: TextFSM is slow to load
+    from ntc_templates.parse import parse_output  # imported when used: TextFSM is slow to load
     try:
         rows = parse_output(platform=TEMPLATE_PLATFORM[platform], command=command.lstrip("/"), data=text)
-    except Exception as exc:  # noqa: BLE001 - TextFSM raises bare Exception subclasses of its own
+    except Exception as exc:
         raise ValueError(f"TextFSM could not parse it ({exc.__class__.__name__}: {str(exc)[:120]})") from exc
     return [dict(r) for r in rows]
 

@@ -20,6 +20,7 @@ from netops.collect.snmp.credentials import SnmpCredentials
 from netops.collect.snmp_collector import SnmpCollector, credentials_from_secrets
 from netops.collect.sweep import SweepRequest, sweep
 from netops.lab.overlay import active_overlay
+from netops.models.names import canonical_interface
 from netops.models.observation import DeviceFailure, DeviceObservation, FailureReason, LinkState, Snapshot
 from netops.sources.inventory import Inventory, load_inventory
 from netops.store.db import Store
@@ -96,11 +97,19 @@ def test_whole_lab_answers_and_links_are_up(lab, city: Inventory, healthy: None)
 def test_cut_link_is_down_and_the_diff_shows_it(lab, city: Inventory, healthy: None,  # type: ignore[no-untyped-def]
                                                 scratch_store: str) -> None:
     link_id = lab_links(lab, city)[0]
+    link = city.links[link_id]
     before = sweep_until(lab, all_up(lab, city))
     lab.cut(link_id)
+
+    def both_ends_down(s: Snapshot) -> bool:
+        """The link judged down, and each end's own ifOperStatus down: one end may lag the other."""
+        return s.links[link_id].state == LinkState.down and all(
+            end.device in s.observations
+            and not s.observations[end.device].interfaces.get(canonical_interface(end.interface), {}).get("is_up", True)
+            for end in (link.a, link.b))
     # lldpd forgets at once, snmpd serves IF-MIB from a cache for a few seconds (as real agents
-    # do): within a few sweeps the ports are reported down
-    after = sweep_until(lab, lambda s: s.links[link_id].state == LinkState.down, limit=30)
+    # do): within a few sweeps both ports are reported down
+    after = sweep_until(lab, both_ends_down, limit=30)
     assert after.links[link_id].state == LinkState.down
     assert "oper down" in after.links[link_id].reason
     store = Store(scratch_store)
@@ -110,7 +119,6 @@ def test_cut_link_is_down_and_the_diff_shows_it(lab, city: Inventory, healthy: N
     diff = json.loads(result.stdout)
     assert {"device": "", "subject": link_id, "before": "up", "after": "down",
             "note": after.links[link_id].reason} in diff["links_changed"]
-    link = city.links[link_id]
     changed = {(c["device"], c["subject"]) for c in diff["interfaces_changed"]}
     assert {(link.a.device, link.a.interface), (link.b.device, link.b.interface)} <= changed
 

@@ -72,10 +72,15 @@ WORKERS, CREATES, KILLED = 6, 6, 3
 
 
 def _create_many(pusat: PusatData, pds: list[str], store_url: str, plans: str, index: int, fd: int) -> None:
-    """Reports each create on its own pipe once committed (a shared queue's lock dies with a killed writer)."""
+    """Reports each create on its own pipe once committed (a shared queue's lock dies with a killed writer).
+
+    A writer meant to be killed paces its creates after the second, so the kill always finds it alive
+    (a fast writer could otherwise finish all its creates before the parent reads its pipe)."""
     svc = VpsService(Store(store_url), pusat, pds, DryRunBackend(Path(plans)))
     for n in range(CREATES):
         os.write(fd, (svc.create(ask(f"w{index}-{n}")).vps.name + "\n").encode())
+        if index < KILLED and n >= 1:
+            time.sleep(0.3)
 
 
 def test_writers_killed_at_random_lose_no_committed_create(tmp_path: Path, store_url: str) -> None:

@@ -25,6 +25,7 @@ COMMAND_MODULES = {
     "config": "config",
     "diagnose": "diagnose",
     "ticket": "ticket",
+    "watch": "watch",
     "store": "store",
     "users": "users",
     "serve": "serve",

@@ -185,3 +185,14 @@ def resolve_incident(store: Store, incident_id: int, resolution: str) -> Inciden
         record(conn, "incident.resolve", f"incident:{incident_id}", {"tickets": incident.tickets})
         return _incident(conn, incident_id)
     return store.atomic(work)
+
+
+def open_incident(store: Store, cause: str, pds: list[str], summary: str) -> Incident:
+    """An incident with no ticket yet (opened by the watch); tickets escalated later join it by cause."""
+    def work(conn: Connection) -> Incident:
+        incident_id = conn.execute(insert(_incidents).values(
+            cause=cause, status=Status.escalated.value, opened_at=now().isoformat(), pds=json.dumps(sorted(pds)),
+            summary=summary[:500]).returning(_incidents.c.id)).scalar_one()
+        record(conn, "incident.open", f"incident:{incident_id}", {"cause": cause})
+        return _incident(conn, incident_id)
+    return store.atomic(work)

@@ -1,0 +1,161 @@
+"""`netops watch`: poll the network on a schedule, keep one incident per root cause, alarm once.
+
+Each cycle is one bounded sweep and the same ranking `diagnose` uses. A cause must be the top one in two
+consecutive cycles before its incident opens (a hold-down: one agent's cache lagging another's must not
+open a wrong incident), and the network must look healthy for two cycles before the incident closes.
+Devices silent only because of the cause raise no alarm of their own: one alarm per incident, with the
+number it stands for. Incidents live in the store (the Service Desk's table), so a restarted watch picks
+up the open ones; memory stays bounded (only the last cycle's verdict is kept).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from netops.analysis.graph import declared_graph, restrict
+from netops.analysis.rootcause import Cause, rank_causes
+from netops.analysis.whatif import Failure, what_if
+from netops.app.diagnose import symptoms_of
+from netops.collect.base import CollectOptions
+from netops.collect.sweep import SweepRequest, sweep
+from netops.config import Config
+from netops.models.observation import Snapshot
+from netops.sources.inventory import Inventory
+from netops.store.db import Store
+from netops.store.tickets import list_incidents, open_incident, resolve_incident
+
+HOLD_CYCLES = 2
+FLAP_CYCLES = 5
+WATCH_TAG = "watch:"
+_WHATIF = {"fibre": "link", "duct": "duct", "device-down": "node", "routing": "node"}
+
+
+@dataclass
+class WatchEvent:
+    at: str
+    kind: str                  # opened | closed
+    incident: int
+    cause: str
+    pds: list[str]
+    silent_devices: int        # alarms suppressed: devices silent only because of this cause
+
+
+@dataclass
+class WatchState:
+    last_cause: str | None = None
+    streak: int = 0
+    healthy_streak: int = 0
+    cycles: int = 0
+    alarms: int = 0            # incidents opened (one per root cause); a close is a clear, not an alarm
+    clears: int = 0
+    webhook_failures: int = 0
+    events: list[WatchEvent] = field(default_factory=list)   # this run's, bounded by `keep`
+    recently_closed: dict[frozenset[str], int] = field(default_factory=dict)   # elements -> cycle it closed
+    on_event: Callable[[WatchEvent], None] | None = None
+
+
+def _notify(url: str | None, event: WatchEvent, state: WatchState) -> None:
+    if event.kind == "opened":
+        state.alarms += 1
+    else:
+        state.clears += 1
+    if not url:
+        return
+    request = urllib.request.Request(url, data=json.dumps(event.__dict__).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=3):
+            pass
+    except OSError:
+        state.webhook_failures += 1      # a dead receiver never stops the watch
+
+
+def live_poll(config: Config, inv: Inventory, scope: list[str] | None, timeout: float) -> Snapshot:
+    """One bounded sweep of the devices in scope (every device by default)."""
+    from netops.collect.nornir_init import build_nornir
+    nr = build_nornir(config, workers=200, checked=inv)
+    if scope is not None:
+        nr = nr.filter(filter_func=lambda h: h.name in set(scope))
+    return sweep(config, inv, SweepRequest(options=CollectOptions(timeout=timeout, retries=1, concurrency=200)), nr=nr)
+
+
+def watch_cycle(config: Config, inv: Inventory, store: Store, state: WatchState, scope: list[str] | None = None,
+                in_band: bool = True, timeout: float = 1.0, webhook: str | None = None, keep: int = 100,
+                poll: Callable[[], Snapshot] | None = None) -> None:
+    """One poll (the live sweep, or `poll` when given), then open or close incidents with the hold-down."""
+    g = declared_graph(inv) if scope is None else restrict(declared_graph(inv), scope)
+    snapshot = poll() if poll is not None else live_poll(config, inv, scope, timeout)
+    symptoms = symptoms_of(snapshot, inv, g)
+    ranked = rank_causes(g, symptoms, in_band)
+    state.cycles += 1
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    mine = [i for i in list_incidents(store, open_only=True) if i.summary.startswith(WATCH_TAG)]
+    cause = ranked[0].label if ranked and ranked[0].contradictions == 0 else None
+    if cause is None and not symptoms.abnormal:
+        state.healthy_streak += 1
+        state.last_cause, state.streak = None, 0
+        if state.healthy_streak >= HOLD_CYCLES:
+            for incident in mine:
+                resolve_incident(store, incident.id, "watch: the network looks healthy again")
+                state.recently_closed[_elements(_parse(incident.cause), g)] = state.cycles
+                _record(state, WatchEvent(now, "closed", incident.id, incident.cause, incident.pds, 0), webhook, keep)
+        return
+    state.healthy_streak = 0
+    state.streak = state.streak + 1 if cause == state.last_cause else 1
+    state.last_cause = cause
+    if cause is None or state.streak < HOLD_CYCLES or any(i.cause == cause for i in mine):
+        return
+    # the fibres and devices a cause names: a cause sharing them with an open incident, or with one closed
+    # a few polls ago, is the same fault recovering port by port, not a new one (no new alarm)
+    elements = _elements(ranked[0].causes, g)
+    state.recently_closed = {k: c for k, c in state.recently_closed.items() if state.cycles - c <= FLAP_CYCLES}
+    if any(elements & _elements(_parse(i.cause), g) for i in mine) or any(elements & k for k in state.recently_closed):
+        return
+    failures = [Failure(_WHATIF[c.kind], c.name) for c in ranked[0].causes if c.kind in _WHATIF]
+    pds = what_if(g, failures).isolated_pds if failures else []
+    incident = open_incident(store, cause, pds, f"{WATCH_TAG} {cause}")
+    _record(state, WatchEvent(now, "opened", incident.id, cause, pds, len(symptoms.silent)), webhook, keep)
+
+
+def _parse(label: str) -> tuple[Cause, ...]:
+    return tuple(Cause(*part.strip().split(":", 1)) for part in label.split("+"))  # type: ignore[arg-type]
+
+
+def _elements(causes: tuple[Cause, ...], g: nx.MultiGraph) -> frozenset[str]:
+    out: set[str] = set()
+    for c in causes:
+        out.add(c.name)
+        if c.kind == "duct":
+            out |= {k for _, _, k, d in g.edges(keys=True, data="ducts") if c.name in (d or ())}
+        elif c.kind in ("device-down", "device-hung", "routing") and c.name in g:
+            out |= {k for _, _, k in g.edges(c.name, keys=True)}
+        elif c.kind == "fibre":
+            out |= {n for u, v, k in g.edges(keys=True) if k == c.name for n in (u, v)}
+    return frozenset(out)
+
+
+def _record(state: WatchState, event: WatchEvent, webhook: str | None, keep: int) -> None:
+    state.events = [*state.events, event][-keep:]
+    _notify(webhook, event, state)
+    if state.on_event:
+        state.on_event(event)
+
+
+def run_watch(config: Config, inv: Inventory, store: Store, interval: float = 10.0, cycles: int | None = None,
+              stop: threading.Event | None = None, on_event: Callable[[WatchEvent], None] | None = None,
+              **options: object) -> WatchState:
+    """Cycles until `stop` is set or `cycles` have run; each cycle at most every `interval` seconds."""
+    state = WatchState(on_event=on_event)
+    stop = stop or threading.Event()
+    while not stop.is_set() and (cycles is None or state.cycles < cycles):
+        started = time.monotonic()
+        watch_cycle(config, inv, store, state, **options)  # type: ignore[arg-type]
+        stop.wait(max(0.0, interval - (time.monotonic() - started)))
+    return state

@@ -202,5 +202,6 @@ def test_killed_device_is_unreachable_until_restored(lab: LabHandle) -> None:
         assert not any(next(d for d in report["devices"] if d["hostname"] == victim)["daemons"].values())
     finally:
         lab.restore(victim)
-    assert _snmp(lab, "snmpget", victim, SYS_NAME) == [victim]
+    # in-band, a restored device answers once its daemons are up and the routes to it are back
+    assert lab.wait_for(lambda: _snmp(lab, "snmpget", victim, SYS_NAME) == [victim], timeout=20, interval=1)
     assert lab.wait_for(lab.lldp_converged, timeout=15)

@@ -15,7 +15,7 @@ net-snmp's CPU is getrusage(RUSAGE_CHILDREN) around the xargs run (process start
 that is how net-snmp tools are used from a sweep). Only loopback traffic; every run is bounded
 by count and time; agents are killed by PID.
 
-    /work/venv/bin/python benchmarks/snmp_bench.py [--sizes 100,500,1000] [--concurrency 100] [--json]
+    .venv/bin/python benchmarks/snmp_bench.py [--sizes 100,500,1000] [--concurrency 100] [--json]
 """
 from __future__ import annotations
 

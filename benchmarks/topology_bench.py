@@ -1,6 +1,6 @@
 """Topology benchmark: `check` and `whatif --each duct` on synthetic cities and the Topology Zoo.
 
-    /work/venv/bin/python benchmarks/topology_bench.py [--sizes 1000,10000] [--ducts 2000] [--naive-sample 200]
+    .venv/bin/python benchmarks/topology_bench.py [--sizes 1000,10000] [--ducts 2000] [--naive-sample 200]
 
 A synthetic city: two core routers, a backbone ring, metro rings hung between neighbouring ring
 routers (ring of rings), spurs of 1-3 routers, one PD per spur router and per third ring router,

@@ -2,7 +2,7 @@
 """Generate the sample deployment (Batam): inventory/*.yaml, topology/*.yaml and topology/SAMPLE.md.
 
 Deterministic: the same tables give byte-identical files. Edit the tables below, then run
-`/work/venv/bin/python scripts/make_sample_city.py`. Every address comes from 198.18.0.0/15.
+`.venv/bin/python scripts/make_sample_city.py`. Every address comes from 198.18.0.0/15.
 The designed risk of each PD (column `risk`) is checked against a graph analysis before any file is
 written; SAMPLE.md is produced from that analysis, so it cannot drift from the data.
 """

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from netops.errors import NetopsError
+from netops.errors import InputError, NetopsError
 
 REPORT_MODE = 0o640
 FOLDER_MODE = 0o750
@@ -54,3 +54,18 @@ def create_private(path: Path, mode: int = 0o600) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode))
     except FileExistsError:
         pass
+
+
+def read_capped(path: Path, limit: int, kind: str) -> bytes:
+    """A file's bytes, read no further than `limit` + 1: a missing file, a folder, an unreadable file or one
+    over `limit` is one InputError line (`kind` names the files, e.g. "topology files")."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except FileNotFoundError as exc:
+        raise InputError.at(path, None, "(file)", "file not found") from exc
+    except OSError as exc:
+        raise InputError.at(path, None, "(file)", f"cannot read: {exc.strerror or exc.__class__.__name__}") from exc
+    if len(data) > limit:
+        raise InputError.at(path, None, "(file)", f"over {limit // 2**20} MB; {kind} that large are refused")
+    return data

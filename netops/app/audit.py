@@ -146,8 +146,8 @@ def _config_section(config: Config, inv: Inventory, store: Store) -> ConfigSecti
     from netops.models.inventory import ROUTER_ROLES
     from netops.store.runs import list_runs, load_run
     revision, devices = head(config.root / "var" / "configs")
-    compliance = next((load_run(store, int(r["id"])) for r in list_runs(store, limit=200) if not r["check_only"]
-                       and any(x.type == "assert" for x in load_run(store, int(r["id"])).results)), None)
+    stored = (load_run(store, int(r["id"])) for r in list_runs(store, limit=200) if not r["check_only"])
+    compliance = next((run for run in stored if any(x.type == "assert" for x in run.results)), None)
     if revision is None and compliance is None:
         return ConfigSection(collected=False, reason="no configuration backup and no compliance run stored yet "
                                                      "(run `netops play playbooks/config-backup.yaml` and "

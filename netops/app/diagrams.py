@@ -28,14 +28,16 @@ class Handed:
     snapshot: Snapshot | None
 
 
+def covers(snapshot: Snapshot, inv: Inventory, pd: str) -> bool:
+    """Whether the sweep asked at least one of the PD's devices."""
+    pd_hosts = {device_key(d.hostname) for d in inv.devices_of(pd)}
+    return bool(pd_hosts & {device_key(h) for h in (*snapshot.observations, *snapshot.failures)})
+
+
 def covering_snapshot(store: Store, inv: Inventory, pd: str) -> Snapshot | None:
     """The latest sweep, if it asked at least one of the PD's devices."""
     snapshot = latest_snapshot(store)
-    if snapshot is None:
-        return None
-    pd_hosts = {device_key(d.hostname) for d in inv.devices_of(pd)}
-    swept = {device_key(h) for h in (*snapshot.observations, *snapshot.failures)}
-    return snapshot if pd_hosts & swept else None
+    return snapshot if snapshot is not None and covers(snapshot, inv, pd) else None
 
 
 def submit_diagram(inv: Inventory, store: Store, pd: str, filename: str, data: bytes,

@@ -14,11 +14,12 @@ import click
 from rich.progress import Progress, TaskID
 
 from netops.analysis.diagram_check import DiagramCheck, check_diagram, diagram_changes
+from netops.app.diagrams import covers
 from netops.cli.context import AppContext, pass_app
 from netops.collect.base import CollectResult
 from netops.errors import InputError, NotFoundError
 from netops.files import write_private
-from netops.models.diagram import LanDiagram, Verdict, device_key
+from netops.models.diagram import LanDiagram, Verdict
 from netops.models.observation import Snapshot
 from netops.report.diagram_html import ReportInput, render_html
 from netops.report.i18n import LANGS, t
@@ -84,10 +85,7 @@ def _snapshot(app: AppContext, pd: str, against: str | None, required: bool) -> 
         snapshot = load_snapshot(app.store, int(against))
     else:
         snapshot = latest_snapshot(app.store)
-    pd_hosts = {device_key(d.hostname) for d in app.inventory.devices_of(pd)}
-    swept = {device_key(h) for h in (*(snapshot.observations if snapshot else ()),
-                                     *(snapshot.failures if snapshot else ()))}
-    if snapshot is None or not pd_hosts & swept:
+    if snapshot is None or not covers(snapshot, app.inventory, pd):
         if not required:
             return None
         which = f"snapshot {snapshot.id}" if snapshot else "the store"

@@ -24,6 +24,7 @@ from typing import Any
 import networkx as nx
 
 from netops.errors import InputError
+from netops.files import read_capped as read_file_capped
 from netops.models.geo import haversine_m
 
 # A city's fibre plant or a national backbone is thousands of nodes, a few MB of XML or GML; a larger
@@ -33,17 +34,7 @@ MAX_TOPOLOGY_BYTES = 50 * 1024 * 1024
 
 def read_capped(path: Path) -> bytes:
     """The file's bytes, refusing a missing file, a folder, or one over MAX_TOPOLOGY_BYTES unread."""
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_TOPOLOGY_BYTES + 1)
-    except FileNotFoundError as exc:
-        raise InputError.at(path, None, "(file)", "file not found") from exc
-    except OSError as exc:
-        raise InputError.at(path, None, "(file)", f"cannot read: {exc.strerror or exc.__class__.__name__}") from exc
-    if len(data) > MAX_TOPOLOGY_BYTES:
-        raise InputError.at(path, None, "(file)",
-                            f"over {MAX_TOPOLOGY_BYTES // 2**20} MB; topology files that large are refused")
-    return data
+    return read_file_capped(path, MAX_TOPOLOGY_BYTES, "topology files")
 
 
 @dataclass

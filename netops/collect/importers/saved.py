@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from netops.errors import InputError
+from netops.files import read_capped
 from netops.models.names import short_host
 
 MAX_FILE_BYTES = 20 * 1024 * 1024     # the largest `show tech` of a chassis switch is a few MB
@@ -54,13 +55,7 @@ def platform_family(name: str) -> str:
 
 def _read(path: Path) -> tuple[str, str]:
     """(text, sha256) of one file, refusing folders, huge files and binary content with one line."""
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise InputError.at(path, None, "(file)", f"cannot read: {exc.strerror or exc.__class__.__name__}") from exc
-    if len(data) > MAX_FILE_BYTES:
-        raise InputError.at(path, None, "(file)", f"over {MAX_FILE_BYTES // 2**20} MB; saved outputs that large are refused")
+    data = read_capped(path, MAX_FILE_BYTES, "saved outputs")
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError.at(path, None, "(file)", "binary content, not a saved command output")
     for encoding in ("utf-8-sig", "utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig",):

@@ -3,7 +3,8 @@
 Pure: models and snapshots in, graphs out. One shape for every source, so every analysis
 (redundancy, ducts, what-if, paths, pictures) works on declared, observed and GraphML graphs alike:
 
-- node name = device hostname (GraphML: node id); attributes `label`, `role`, `pd`, `site`, `lat`, `lon`;
+- node name = device hostname (GraphML: node id); attributes `label`, `role`, `pd`, `site`, `lat`, `lon`,
+  `transit` (declared graphs: does it carry others' traffic);
 - edge key = cable id; attributes `id`, `a`, `a_if`, `b`, `b_if`, `length_m`, `capacity_mbps`,
   `status`, `ducts` (tuple of duct ids: the shared-risk groups the fibre runs through);
 - graph attributes `source`, `core` (sorted core router names: "the Pusat Data"), `pds`
@@ -29,6 +30,12 @@ from netops.models.plant import FibreLink, LinkStatus
 from netops.sources.inventory import Inventory
 
 PUSAT_DATA_SITE = "pusat-data"
+REFERENCE_MBPS = 100_000  # routing cost = 100 Gb/s / capacity, plus one per started km
+
+
+def routing_cost(capacity_mbps: int, length_m: int) -> int:
+    """The OSPF cost of a fibre: faster links cost less; of two equal ones, the shorter (one per started km)."""
+    return max(1, round(REFERENCE_MBPS / capacity_mbps)) + length_m // 1000
 
 
 def _new_graph(source: str, inv: Inventory) -> nx.MultiGraph:
@@ -36,7 +43,7 @@ def _new_graph(source: str, inv: Inventory) -> nx.MultiGraph:
     for name, dev in inv.devices.items():
         site = inv.sites.get(dev.site)
         gps = site.gps if site else None
-        g.add_node(name, label=name, role=dev.role.value, pd=dev.pd, site=dev.site,
+        g.add_node(name, label=name, role=dev.role.value, pd=dev.pd, site=dev.site, transit=dev.is_transit,
                    lat=gps.lat if gps else None, lon=gps.lon if gps else None)
     g.graph["core"] = sorted(n for n, d in inv.devices.items()
                              if d.role == Role.core and d.site == PUSAT_DATA_SITE)

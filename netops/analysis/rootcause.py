@@ -16,12 +16,16 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import networkx as nx
 
-Kind = Literal["fibre", "duct", "device-down", "device-hung", "routing"]
-KIND_ORDER: dict[str, int] = {"fibre": 0, "duct": 1, "device-down": 2, "device-hung": 3, "routing": 4}
+from netops.analysis.graph import routing_cost
+
+Kind = Literal["fibre", "duct", "device-down", "device-hung", "routing", "degraded", "lldp-silent"]
+KIND_ORDER: dict[str, int] = {"fibre": 0, "duct": 1, "device-down": 2, "device-hung": 3, "routing": 4,
+                              "degraded": 5, "lldp-silent": 6}
+NON_TRANSIT_PENALTY = 65_535     # OSPF max-metric: a PD edge carries others' traffic only as a last resort
 
 
 @dataclass(frozen=True)
@@ -35,15 +39,25 @@ class Cause:
 
 @dataclass
 class Symptoms:
-    """`answered` / `silent`: devices asked; `ports`: (cable, device at that end) -> "up" or "down"."""
+    """`answered` / `silent`: devices asked; `ports`: (cable, device at that end) -> "up" or "down";
+    `loss`: device -> fraction of the NOC's pings lost (devices probed); `lldp`: (cable, device at that end)
+    -> "seen" or "missing" (is the declared neighbour seen over that port; only devices that run LLDP)."""
 
     answered: set[str] = field(default_factory=set)
     silent: set[str] = field(default_factory=set)
     ports: dict[tuple[str, str], str] = field(default_factory=dict)
+    loss: dict[str, float] = field(default_factory=dict)
+    lldp: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    @property
+    def lossy(self) -> set[str]:
+        """Devices that answer pings but lose some (a device losing all is silent, not lossy)."""
+        return {d for d, lost in self.loss.items() if 0 < lost < 1}
 
     @property
     def abnormal(self) -> int:
-        return len(self.silent) + sum(1 for s in self.ports.values() if s == "down")
+        return (len(self.silent) + sum(1 for s in self.ports.values() if s == "down") + len(self.lossy)
+                + sum(1 for s in self.lldp.values() if s == "missing"))
 
 
 @dataclass
@@ -63,6 +77,8 @@ class Ranked:
 class Prediction:
     silent: frozenset[str]
     down: frozenset[str]            # cables whose ends report down (where they answer)
+    lossy: frozenset[str] = frozenset()          # devices whose pings cross a lossy fibre
+    lldp_missing: frozenset[str] = frozenset()   # cables up but with no LLDP adjacency
 
 
 class Predictor:
@@ -81,20 +97,48 @@ class Predictor:
             for duct in ducts or ():
                 self.by_duct.setdefault(duct, set()).add(key)
         self.core = [c for c in g.graph.get("core", []) if c in g]
+        self._behind: dict[str, set[str]] | None = None
+
+    def behind(self, cable: str) -> set[str]:
+        """Devices whose best route from the Pusat Data crosses `cable` (OSPF-like costs, PD edges not transit)."""
+        if self._behind is None:
+            self._behind = _behind_cables(self.g, self.core)
+        return self._behind.get(cable, set())
 
     def candidates(self) -> list[Cause]:
         out = [Cause("fibre", k) for k in sorted(self.ends)] + [Cause("duct", d) for d in sorted(self.by_duct)]
+        if self.in_band:
+            out += [Cause("degraded", k) for k in sorted(self.ends)]
+        out += [Cause("lldp-silent", k) for k in sorted(self.ends)]
         for node in sorted(self.g):
             out += [Cause("device-down", node), Cause("device-hung", node)]
             if self.in_band and self.g.degree(node) > 1:   # a leaf that stops routing looks hung
                 out.append(Cause("routing", node))
         return out
 
+    def _reached(self, cut: frozenset[str], blocked: frozenset[str]) -> set[str]:
+        """Devices the core still reaches over cables not cut, through devices that still forward."""
+        reached = {c for c in self.core if c not in blocked}
+        queue = list(reached)
+        while queue:
+            node = queue.pop()
+            for key in self.incident[node]:
+                if key in cut:
+                    continue
+                u, v = self.ends[key]
+                other = v if u == node else u
+                if other not in reached and other not in blocked:
+                    reached.add(other)
+                    queue.append(other)
+        return reached
+
     def predict(self, causes: Iterable[Cause]) -> Prediction:
         cut: set[str] = set()
         off: set[str] = set()          # no power: no ports, no forwarding, no management
         hung: set[str] = set()         # management dead, ports and forwarding on
         no_routes: set[str] = set()    # ports up, but traffic through and to it is dropped
+        lossy: set[str] = set()
+        lldp_missing: set[str] = set()
         for c in causes:
             if c.kind == "fibre":
                 cut.add(c.name)
@@ -105,32 +149,67 @@ class Predictor:
                 cut |= self.incident[c.name]
             elif c.kind == "device-hung":
                 hung.add(c.name)
+            elif c.kind == "degraded" and self.in_band:     # out of band, the NOC's pings do not cross it
+                lossy |= self.behind(c.name)
+            elif c.kind == "lldp-silent":
+                lldp_missing.add(c.name)
             else:
                 no_routes.add(c.name)
         silent = set(off | hung)
         if self.in_band:                 # a router whose routing died answers only out of band
             silent |= no_routes
-            h = nx.MultiGraph()
-            h.add_nodes_from(n for n in self.g if n not in off | no_routes)
-            h.add_edges_from((u, v) for key, (u, v) in self.ends.items() if key not in cut and u in h and v in h)
-            reached: set[str] = set()
-            for c in self.core:
-                if c in h and c not in reached:
-                    reached |= nx.node_connected_component(h, c)
-            silent |= set(self.g) - reached
-        return Prediction(frozenset(silent), frozenset(cut))
+            silent |= set(self.g) - self._reached(frozenset(cut), frozenset(off | no_routes))
+        return Prediction(frozenset(silent), frozenset(cut), frozenset(lossy - silent), frozenset(lldp_missing - cut))
+
+
+def _behind_cables(g: nx.MultiGraph, core: list[str]) -> dict[str, set[str]]:
+    """cable -> the devices whose shortest path from the core crosses it."""
+    if not core:
+        return {}
+
+    def cost(u: str, v: str, edges: dict[str, dict[str, Any]]) -> float:
+        through = 0 if u in core or g.nodes[u].get("transit", True) else NON_TRANSIT_PENALTY
+        return through + min(_edge_cost(a) for a in edges.values())
+    _, paths = nx.multi_source_dijkstra(g, core, weight=cost)
+    out: dict[str, set[str]] = {}
+    for node, path in paths.items():
+        for u, v in itertools.pairwise(path):
+            edges = g.get_edge_data(u, v)
+            key = min(edges, key=lambda k: (_edge_cost(edges[k]), k))
+            out.setdefault(key, set()).add(node)
+    return out
+
+
+def _edge_cost(attrs: dict[str, Any]) -> int:
+    return routing_cost(int(attrs.get("capacity_mbps") or 1000), int(attrs.get("length_m") or 0))
 
 
 def _score(pred: Prediction, symptoms: Symptoms, causes: tuple[Cause, ...]) -> Ranked:
     wrong, unexplained, explained = [], [], 0
     for device in symptoms.silent:
-        if device in pred.silent:
+        if device in pred.silent or device in pred.lossy:    # behind a lossy fibre, SNMP may time out too
             explained += 1
         else:
             unexplained.append(f"{device} does not answer")
     for device in symptoms.answered:
         if device in pred.silent:
             wrong.append(f"{device} answers")
+    for device, lost in symptoms.loss.items():
+        if 0 < lost < 1 and device in pred.lossy:
+            explained += 1
+        elif 0 < lost < 1:
+            unexplained.append(f"{device} loses {lost:.0%} of pings")
+        elif lost == 0 and device in pred.lossy:
+            wrong.append(f"{device} loses no ping")
+    for (cable, device), seen in symptoms.lldp.items():
+        if cable in pred.down or symptoms.ports.get((cable, device)) == "down":
+            continue                                        # the port state already tells
+        if seen == "missing" and cable in pred.lldp_missing:
+            explained += 1
+        elif seen == "missing":
+            unexplained.append(f"{device} sees no LLDP neighbour on {cable}")
+        elif cable in pred.lldp_missing:
+            wrong.append(f"{device} sees its LLDP neighbour on {cable}")
     for (cable, device), state in symptoms.ports.items():
         predicted = "down" if cable in pred.down else "up"
         if state == "down" and predicted == "down":
@@ -169,6 +248,7 @@ def indistinguishable(g: nx.MultiGraph, cause: Cause, other: Cause, in_band: boo
     p = Predictor(g, in_band)
     a, b = p.predict([cause]), p.predict([other])
 
-    def seen_down(pred: Prediction) -> set[tuple[str, str]]:       # a port is seen only where its device answers
-        return {(k, end) for k in pred.down for end in p.ends[k] if end not in pred.silent}
-    return a.silent == b.silent and seen_down(a) == seen_down(b)
+    def seen(cables: frozenset[str], pred: Prediction) -> set[tuple[str, str]]:   # only where a device answers
+        return {(k, end) for k in cables for end in p.ends[k] if end not in pred.silent}
+    return (a.silent == b.silent and seen(a.down, a) == seen(b.down, b) and a.lossy == b.lossy
+            and seen(a.lldp_missing, a) == seen(b.lldp_missing, b))

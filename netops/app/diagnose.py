@@ -12,6 +12,8 @@ import difflib
 import ipaddress
 import re
 import time
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 
 import networkx as nx
 
@@ -20,11 +22,12 @@ from netops.analysis.redundancy import check_topology
 from netops.analysis.rootcause import Cause, Symptoms, indistinguishable, rank_causes
 from netops.analysis.whatif import Failure, what_if
 from netops.collect.base import CollectOptions
+from netops.collect.probe import probe
 from netops.collect.sweep import SweepRequest, sweep
 from netops.config import Config
 from netops.errors import NotFoundError
 from netops.models.diagnosis import CandidateCause, Diagnosis, Place
-from netops.models.names import canonical_interface
+from netops.models.names import canonical_interface, short_host
 from netops.models.observation import FailureReason, Snapshot
 from netops.models.vps import Vps
 from netops.sources.inventory import Inventory
@@ -68,16 +71,23 @@ def _live_vps(config: Config, inv: Inventory, store: Store) -> list[Vps]:
     return vps_service(config, inv, store).list(include_decommissioned=False)
 
 
-def symptoms_of(snapshot: Snapshot, inv: Inventory, g: nx.MultiGraph) -> Symptoms:
-    """Devices that answered or not; every declared fibre's port state at each end that answered."""
+def symptoms_of(snapshot: Snapshot, inv: Inventory, g: nx.MultiGraph, loss: Mapping[str, float] | None = None) -> Symptoms:
+    """Devices that answered or not; every declared fibre's port state at each end that answered, and whether
+    that end sees the declared neighbour over LLDP (where the device runs LLDP at all); the NOC's ping loss."""
     s = Symptoms(answered=set(snapshot.observations),
-                 silent={h for h, f in snapshot.failures.items() if f.reason in SILENT_REASONS})
+                 silent={h for h, f in snapshot.failures.items() if f.reason in SILENT_REASONS},
+                 loss=dict(loss or {}))
     for _, _, key, attrs in g.edges(keys=True, data=True):
-        for device, port in ((attrs["a"], attrs["a_if"]), (attrs["b"], attrs["b_if"])):
+        for device, port, other in ((attrs["a"], attrs["a_if"], attrs["b"]), (attrs["b"], attrs["b_if"], attrs["a"])):
             obs = snapshot.observations.get(device)
             iface = obs.interfaces.get(canonical_interface(port or "")) if obs else None
-            if iface is not None and iface.get("is_enabled", True):
-                s.ports[(key, device)] = "up" if iface.get("is_up") else "down"
+            if obs is None or iface is None or not iface.get("is_enabled", True):
+                continue
+            s.ports[(key, device)] = "up" if iface.get("is_up") else "down"
+            if obs.lldp_neighbors_detail:
+                heard = obs.lldp_neighbors_detail.get(canonical_interface(port or ""), [])
+                s.lldp[(key, device)] = "seen" if any(
+                    short_host(str(n.get("remote_system_name", ""))) == other for n in heard) else "missing"
     return s
 
 
@@ -99,7 +109,7 @@ def _place(inv: Inventory, g: nx.MultiGraph, cables: list[str]) -> list[Place]:
 
 
 def _cables_of(cause: Cause, g: nx.MultiGraph) -> list[str]:
-    if cause.kind == "fibre":
+    if cause.kind in ("fibre", "degraded", "lldp-silent"):
         return [cause.name]
     if cause.kind == "duct":
         return sorted(k for _, _, k, d in g.edges(keys=True, data="ducts") if cause.name in (d or ()))
@@ -109,8 +119,10 @@ def _cables_of(cause: Cause, g: nx.MultiGraph) -> list[str]:
 
 
 def diagnose(config: Config, inv: Inventory, store: Store, target: str, timeout: float = 1.0,
-             in_band: bool = True, snapshot: Snapshot | None = None, scope: list[str] | None = None) -> Diagnosis:
-    """Check live (or on a given snapshot), rank causes, and describe the top one for Tier 2 and Tier 1.
+             in_band: bool = True, snapshot: Snapshot | None = None, scope: list[str] | None = None,
+             loss: Mapping[str, float] | None = None) -> Diagnosis:
+    """Check live (or on a given snapshot and ping `loss`), rank causes, and describe the top one for Tier 2 and
+    Tier 1.
 
     `scope`: only these devices exist (a lab built from part of the city); default the whole inventory.
     """
@@ -122,10 +134,14 @@ def diagnose(config: Config, inv: Inventory, store: Store, target: str, timeout:
         nr = build_nornir(config, workers=200, checked=inv)
         if scope is not None:
             nr = nr.filter(filter_func=lambda h: h.name in set(scope))
-        snapshot = sweep(config, inv, SweepRequest(options=CollectOptions(timeout=timeout, retries=1, concurrency=200)),
-                         nr=nr)
+        addresses = {name: str(host.hostname) for name, host in nr.inventory.hosts.items() if host.hostname}
+        with ThreadPoolExecutor(1) as pool:       # the NOC's pings run while the sweep asks SNMP
+            pings = pool.submit(probe, addresses)
+            snapshot = sweep(config, inv, SweepRequest(options=CollectOptions(timeout=timeout, retries=1,
+                                                                              concurrency=200)), nr=nr)
+            loss = {host: r.loss for host, r in pings.result().items() if r.sent}
         snapshot.id = save_snapshot(store, snapshot)
-    symptoms = symptoms_of(snapshot, inv, g)
+    symptoms = symptoms_of(snapshot, inv, g, loss)
     ranked = rank_causes(g, symptoms, in_band)
     result = Diagnosis(target=target, target_pd=pd, target_devices=devices, at=dt.datetime.now(dt.UTC),
                        seconds=0.0, verdict="healthy", cause=None, confidence="high", snapshot_id=snapshot.id,
@@ -168,12 +184,14 @@ def diagnose(config: Config, inv: Inventory, store: Store, target: str, timeout:
     result.vps_unreachable = sorted(v.name for v in _live_vps(config, inv, store) if v.pd in result.pds_cut_off)
     result.place = _place(inv, g, cables)
     hit = pd in result.pds_cut_off if pd else any(d in symptoms.silent for d in devices)
-    result.verdict = "outage" if hit else "degraded" if result.still_reachable_via or result.pds_cut_off else "outage"
+    result.verdict = "outage" if hit else "degraded"      # a fault in the city that leaves the target reachable
     where = "; ".join(f"{p.cable} ({', '.join(d['route'] for d in p.ducts) or 'tanpa duct'})" for p in result.place[:3])
     result.message_tier1 = (
         f"Gangguan jaringan: {result.cause}. " + (f"Lokasi: {where}. " if where else "")
         + (f"PD terdampak: {', '.join(result.pds_cut_off)}. " if result.pds_cut_off else "")
-        + ("PD Anda masih terhubung lewat jalur cadangan; layanan mungkin lebih lambat. " if result.verdict == "degraded" else "")
+        + ("PD Anda masih terhubung lewat jalur cadangan; layanan mungkin lebih lambat. " if result.still_reachable_via else "")
+        + ("Sebagian paket hilang di jalur ini: layanan bisa lambat atau terputus-putus. "
+           if any(c.kind == "degraded" for c in top.causes) else "")
         + "Tim Dinas (Service Desk Tingkat 2) sedang menangani; tidak perlu tindakan di PD.")
     result.field_action = _field_action(top.causes, result.place)
     result.seconds = round(time.perf_counter() - started, 2)
@@ -188,6 +206,13 @@ def _evidence(causes: tuple[Cause, ...], symptoms: Symptoms, g: nx.MultiGraph) -
             lines.append(f"fibre {key}: " + ("; ".join(states) if states else "neither end answers"))
         if c.kind in ("device-down", "device-hung", "routing"):
             lines.append(f"{c.name} does not answer SNMP" if c.name in symptoms.silent else f"{c.name} answers")
+    lossy = sorted(symptoms.lossy)
+    if lossy:
+        lines.append("the NOC's pings are lost on the way to " + ", ".join(
+            f"{d} ({symptoms.loss[d]:.0%})" for d in lossy[:12]) + (" ..." if len(lossy) > 12 else ""))
+    missing = sorted({f"{dev} on {key}" for (key, dev), seen in symptoms.lldp.items() if seen == "missing"})
+    if missing:
+        lines.append("no LLDP neighbour where one is declared: " + ", ".join(missing[:12]))
     silent = sorted(symptoms.silent)
     if silent:
         lines.append(f"{len(silent)} device(s) do not answer: {', '.join(silent[:12])}{' ...' if len(silent) > 12 else ''}")
@@ -199,6 +224,13 @@ def _field_action(causes: tuple[Cause, ...], place: list[Place]) -> str:
     if kinds & {"fibre", "duct"}:
         ends = "; ".join(f"{p.cable}: {p.ends[0]['site']} – {p.ends[1]['site']}" for p in place[:3])
         return f"Send the fibre team along the route (OTDR from both ends): {ends}."
+    if "degraded" in kinds:
+        ends = "; ".join(f"{p.cable}: {p.ends[0]['device']} {p.ends[0]['port']} – {p.ends[1]['device']} {p.ends[1]['port']}"
+                         for p in place[:3])
+        return f"Measure the fibre (light levels on both ports, then OTDR); clean or replace connectors: {ends}."
+    if "lldp-silent" in kinds:
+        return ("Both ports are up but neither hears the other: check LLDP and filters on both ends, "
+                "and that the patch goes where the plan says (a swapped patch cord).")
     if "device-down" in kinds:
         return "Send a technician to the device: power and hardware (all its ports went down)."
     if "device-hung" in kinds:

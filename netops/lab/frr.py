@@ -2,7 +2,7 @@
 
 Why OSPF point-to-point with hello 1 / dead 3: a cut fibre loses carrier and reroutes at
 once; a silent failure (a hung neighbour) is noticed within 3 s, as the city's targets ask.
-Costs come from the declared capacity and length (plan.ospf_cost). Every address in
+Costs come from the declared capacity and length (netops.analysis.graph.routing_cost). Every address in
 198.18.0.0/15 is announced (loopback, management, LAN passively), plus the host routes
 a PD edge keeps for the switches and APs behind it (kernel routes, /32 only).
 

@@ -33,6 +33,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from netops.analysis.graph import routing_cost
 from netops.errors import NetopsError
 from netops.models.inventory import Device, Interface
 from netops.models.plant import FibreLink, LinkStatus
@@ -54,7 +55,6 @@ NOC_ADDRESS = IPv4Interface("198.18.254.1/24")  # the NOC's own address: sweeps,
 NOC_BRIDGE = "netops-noc"
 NOC_PORT = "noc0"
 NOC_FIRST_HOST = 10  # core routers' NOC ports: .10, .11, ...
-REFERENCE_MBPS = 100_000  # OSPF cost = 100 Gb/s / capacity, plus one per km
 MgmtMode = Literal["inband", "oob"]
 ROUTER_ROLES = ("core", "distribution", "pd-edge")
 
@@ -188,7 +188,7 @@ def build_plan(inv: Inventory, hostnames: list[str], left_out_pds: tuple[str, ..
              if link.status in (LinkStatus.active, LinkStatus.down) and link.a.device in chosen
              and link.b.device in chosen]
     cabled_anywhere = {(e.device, e.interface) for link in inv.links.values() for e in link.ends()}
-    costs = {(e.device, e.interface): ospf_cost(link.capacity_mbps, link.length_m)
+    costs = {(e.device, e.interface): routing_cost(link.capacity_mbps, link.length_m)
              for link in links if inv.devices[link.a.device].is_router and inv.devices[link.b.device].is_router
              for e in link.ends()}
     gateways, host_routes, mgmt_ports = _lan_routes(inv, hostnames, links, cabled_anywhere, mgmt)
@@ -226,11 +226,6 @@ def build_plan(inv: Inventory, hostnames: list[str], left_out_pds: tuple[str, ..
         for link in links
     }
     return LabPlan(devices=devices, cables=cables, left_out_pds=left_out_pds, mgmt=mgmt)
-
-
-def ospf_cost(capacity_mbps: int, length_m: int) -> int:
-    """Faster links cost less; of two equal ones, the shorter (one per started km)."""
-    return max(1, round(REFERENCE_MBPS / capacity_mbps)) + length_m // 1000
 
 
 def _svi(dev: Device, cabled: set[tuple[str, str]]) -> Interface | None:

@@ -37,7 +37,15 @@ def snapshot_of(city, faults: list[Cause]) -> Snapshot:  # type: ignore[no-untyp
                 link = city.links[cable]
                 port = link.a.interface if link.a.device == device else link.b.interface
                 ports[port] = {"is_up": state == "up", "is_enabled": True}
-        observations[device] = DeviceObservation(host=device, via="snmp", interfaces=ports)
+        lldp: dict[str, list[dict[str, str]]] = {}
+        for (cable, end), heard in s.lldp.items():
+            link = city.links[cable]
+            if end == device and heard == "seen":
+                near, far = (link.a, link.b) if link.a.device == device else (link.b, link.a)
+                lldp.setdefault(near.interface, []).append({"remote_system_name": far.device,
+                                                            "remote_port": far.interface})
+        observations[device] = DeviceObservation(host=device, via="snmp", interfaces=ports,
+                                                 lldp_neighbors_detail=lldp)
     failures = {d: DeviceFailure(host=d, via="snmp", reason=FailureReason.timeout, message="t") for d in s.silent}
     return Snapshot(id=1, started_at=now, finished_at=now, actor="t", request={}, observations=observations,
                     failures=failures)
@@ -82,3 +90,32 @@ def test_healthy_network_says_so_with_the_path(city, scratch_store):  # type: ig
 def test_unknown_target_names_the_closest(scratch_store):  # type: ignore[no-untyped-def]
     result = CliRunner().invoke(cli, ["diagnose", "DISDUKCAPI"])
     assert result.exit_code == 2 and "DISDUKCAPIL" in result.output and "Traceback" not in result.output
+
+
+def test_a_lossy_fibre_is_found_from_the_pings_beyond_it(city, scratch_store):  # type: ignore[no-untyped-def]
+    g = declared_graph(city)
+    cable = next(k for k in sorted(city.links) if k in {key for _, _, key in g.edges(keys=True)}
+                 and _routed_beyond(g, k) and g.nodes[city.links[k].b.device]["role"] == "pd-edge")
+    fault = Cause("degraded", cable)
+    sim = simulate(g, [fault])
+    edge = city.links[cable].b.device
+    pd = city.devices[edge].pd
+    result = diagnose(load_config(REPO / "netops.yaml"), city, Store(scratch_store), pd,
+                      snapshot=snapshot_of(city, [fault]), loss=sim.loss)
+    assert result.cause == f"degraded:{cable}" and result.verdict == "degraded", result.candidates[:3]
+    assert result.pds_cut_off == [] and [p.cable for p in result.place] == [cable]
+    assert any(f"{edge} (30%)" in line for line in result.evidence)
+    assert "paket hilang" in result.message_tier1 and "OTDR" in result.field_action
+
+
+def test_a_fibre_without_lldp_is_named_not_an_outage(city, scratch_store):  # type: ignore[no-untyped-def]
+    cable = sorted(city.links)[3]
+    result = diagnose(load_config(REPO / "netops.yaml"), city, Store(scratch_store), city.links[cable].a.device,
+                      snapshot=snapshot_of(city, [Cause("lldp-silent", cable)]))
+    assert result.cause == f"lldp-silent:{cable}" and result.verdict == "degraded", result.candidates[:3]
+    assert any("no LLDP neighbour" in line and cable in line for line in result.evidence)
+
+
+def _routed_beyond(g, cable: str) -> bool:  # type: ignore[no-untyped-def]
+    from tests.desk.test_rootcause import _routed_through
+    return bool(_routed_through(g, cable))

@@ -9,7 +9,7 @@ import random
 import networkx as nx
 import pytest
 
-from netops.analysis.graph import declared_graph
+from netops.analysis.graph import declared_graph, routing_cost
 from netops.analysis.rootcause import Cause, Symptoms, indistinguishable, rank_causes
 from netops.sources.inventory import load_inventory
 from tests.conftest import REPO
@@ -40,12 +40,42 @@ def simulate(g: nx.MultiGraph, faults: list[Cause], in_band: bool = True) -> Sym
         silent = (set(g) - reach) | mute | {f.name for f in faults if f.kind == "routing"}
     else:
         silent = mute
-    symptoms = Symptoms(answered=set(g) - silent, silent=silent)
+    lossy = set().union(*(_routed_through(g, f.name) for f in faults if f.kind == "degraded")) - silent
+    no_lldp = {f.name for f in faults if f.kind == "lldp-silent"}
+    symptoms = Symptoms(answered=set(g) - silent, silent=silent,
+                        loss={n: 0.3 if n in lossy else 0.0 for n in g if n not in silent})
     for u, v, k in g.edges(keys=True):
         for end in (u, v):
             if end not in silent:
                 symptoms.ports[(k, end)] = "down" if k in dead_cables else "up"
+                if k not in dead_cables:
+                    symptoms.lldp[(k, end)] = "missing" if k in no_lldp else "seen"
     return symptoms
+
+
+def _routed_through(g: nx.MultiGraph, cable: str) -> set[str]:
+    """Devices whose cheapest route from any core router uses `cable`."""
+    if "oracle_routes" not in g.graph:
+        g.graph["oracle_routes"] = _route_cables(g)
+    return {node for node, cables in g.graph["oracle_routes"].items() if cable in cables}
+
+
+def _route_cables(g: nx.MultiGraph) -> dict[str, set[str]]:
+    """Each device's cables on its cheapest route from a core router: one Dijkstra per device and core, PD
+    edges (not transit) passed through only at the max-metric cost."""
+    def cost(u: str, v: str, edges: dict) -> float:  # type: ignore[type-arg]
+        penalty = 0 if u in g.graph["core"] or g.nodes[u]["transit"] else 65_535
+        return penalty + min(routing_cost(a["capacity_mbps"], a["length_m"]) for a in edges.values())
+    out = {}
+    for node in g:
+        best = min((nx.dijkstra_path_length(g, c, node, weight=cost), c) for c in g.graph["core"]
+                   if nx.has_path(g, c, node))
+        path = nx.dijkstra_path(g, best[1], node, weight=cost)
+        out[node] = set()
+        for u, v in zip(path, path[1:]):
+            data = g.get_edge_data(u, v)
+            out[node].add(min(data, key=lambda k: (routing_cost(data[k]["capacity_mbps"], data[k]["length_m"]), k)))
+    return out
 
 
 def _right(g: nx.MultiGraph, top: tuple[Cause, ...], truth: list[Cause], in_band: bool) -> bool:
@@ -68,9 +98,11 @@ def test_every_single_fault_is_named_first(g: nx.MultiGraph, in_band: bool):
     nodes = sorted(n for n in g if g.degree(n) > 1)
     faults = ([Cause("fibre", c) for c in rng.sample(cables, 15)] + [Cause("duct", d) for d in rng.sample(ducts, 10)]
               + [Cause("device-down", n) for n in rng.sample(nodes, 10)]
-              + [Cause("device-hung", n) for n in rng.sample(nodes, 5)])
+              + [Cause("device-hung", n) for n in rng.sample(nodes, 5)]
+              + [Cause("lldp-silent", c) for c in rng.sample(cables, 5)])
     if in_band:
-        faults += [Cause("routing", n) for n in rng.sample(nodes, 5)]
+        routed = [c for c in cables if _routed_through(g, c)]          # a standby fibre's loss shows nowhere
+        faults += [Cause("routing", n) for n in rng.sample(nodes, 5)] + [Cause("degraded", c) for c in rng.sample(routed, 8)]
     wrong = []
     for fault in faults:
         ranked = rank_causes(g, simulate(g, [fault], in_band), in_band)

@@ -170,7 +170,7 @@ def test_in_band_plan_routes_lan_devices_through_their_own_edge(city: Inventory)
 
 
 def test_ospf_costs_follow_capacity_and_length(city: Inventory) -> None:
-    from netops.lab.plan import ospf_cost
+    from netops.analysis.graph import routing_cost as ospf_cost
     assert ospf_cost(10_000, 15) == 10 and ospf_cost(1_000, 15) == 100 and ospf_cost(10_000, 2_500) == 12
     plan = build_plan(city, select_devices(city, ["DISDUKCAPIL"])[0])
     core = plan.devices["core-pd-01"]

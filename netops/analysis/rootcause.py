@@ -163,20 +163,21 @@ class Predictor:
 
 
 def _behind_cables(g: nx.MultiGraph, core: list[str]) -> dict[str, set[str]]:
-    """cable -> the devices whose shortest path from the core crosses it."""
+    """cable -> the devices whose pings cross it: on the way out (from the NOC, which enters the network at the
+    first core router) or on the way back (to the nearest core router), each the cheapest route."""
     if not core:
         return {}
 
     def cost(u: str, v: str, edges: dict[str, dict[str, Any]]) -> float:
         through = 0 if u in core or g.nodes[u].get("transit", True) else NON_TRANSIT_PENALTY
         return through + min(_edge_cost(a) for a in edges.values())
-    _, paths = nx.multi_source_dijkstra(g, core, weight=cost)
     out: dict[str, set[str]] = {}
-    for node, path in paths.items():
-        for u, v in itertools.pairwise(path):
-            edges = g.get_edge_data(u, v)
-            key = min(edges, key=lambda k: (_edge_cost(edges[k]), k))
-            out.setdefault(key, set()).add(node)
+    for sources in ([core[0]], core):
+        _, paths = nx.multi_source_dijkstra(g, sources, weight=cost)
+        for node, path in paths.items():
+            for u, v in itertools.pairwise(path):
+                edges = g.get_edge_data(u, v)
+                out.setdefault(min(edges, key=lambda k: (_edge_cost(edges[k]), k)), set()).add(node)
     return out
 
 

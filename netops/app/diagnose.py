@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 import networkx as nx
 
 from netops.analysis.graph import declared_graph, restrict
+from netops.analysis.paths import pd_routes
 from netops.analysis.redundancy import check_topology
 from netops.analysis.rootcause import Cause, Symptoms, indistinguishable, rank_causes
 from netops.analysis.whatif import Failure, what_if
@@ -34,6 +35,7 @@ from netops.sources.inventory import Inventory
 from netops.store.db import Store
 from netops.store.snapshots import save_snapshot
 
+LAN_ROLES = ("access-switch", "ap")
 SILENT_REASONS = {FailureReason.timeout, FailureReason.refused}
 _TO_WHATIF = {"fibre": "link", "duct": "duct", "device-down": "node", "routing": "node"}
 
@@ -150,7 +152,6 @@ def diagnose(config: Config, inv: Inventory, store: Store, target: str, timeout:
                        not_seen=sorted(f"{h}: {f.reason.value}" for h, f in snapshot.failures.items()
                                        if f.reason not in SILENT_REASONS))
     if not ranked:
-        from netops.analysis.paths import pd_routes
         routes = pd_routes(g, pd) if pd and pd in g.graph.get("pds", {}) else []
         result.evidence = [f"{len(symptoms.answered)} devices answered, every declared fibre port is up"]
         result.still_reachable_via = routes[0].cables if routes else []
@@ -177,17 +178,18 @@ def diagnose(config: Config, inv: Inventory, store: Store, target: str, timeout:
         check = check_topology(after)
         result.pds_on_last_path = sorted(code for code, r in check.pds.items()
                                          if r.edge_disjoint == 1 and code not in impact.isolated_pds)
-        if pd and pd not in impact.isolated_pds:
-            reroute = next((r for r in impact.reroutes if r.pd == pd), None)
-            if reroute is not None:
-                result.still_reachable_via = reroute.after.cables
+        if pd and pd not in impact.isolated_pds and pd in after.graph.get("pds", {}):
+            routes = pd_routes(after, pd)          # the way the PD still reaches the Pusat Data
+            result.still_reachable_via = routes[0].cables if routes else []
     result.vps_unreachable = sorted(v.name for v in _live_vps(config, inv, store) if v.pd in result.pds_cut_off)
     result.place = _place(inv, g, cables)
     hit = pd in result.pds_cut_off if pd else any(d in symptoms.silent for d in devices)
     result.verdict = "outage" if hit else "degraded"      # a fault in the city that leaves the target reachable
     where = "; ".join(f"{p.cable} ({', '.join(d['route'] for d in p.ducts) or 'tanpa duct'})" for p in result.place[:3])
+    in_lan = all(c.name in g and g.nodes[c.name]["role"] in LAN_ROLES for c in top.causes)
     result.message_tier1 = (
-        f"Gangguan jaringan: {result.cause}. " + (f"Lokasi: {where}. " if where else "")
+        (f"Gangguan di LAN PD: perangkat {', '.join(c.name for c in top.causes)}. " if in_lan else "")
+        + f"Gangguan jaringan: {result.cause}. " + (f"Lokasi: {where}. " if where else "")
         + (f"PD terdampak: {', '.join(result.pds_cut_off)}. " if result.pds_cut_off else "")
         + ("PD Anda masih terhubung lewat jalur cadangan; layanan mungkin lebih lambat. " if result.still_reachable_via else "")
         + ("Sebagian paket hilang di jalur ini: layanan bisa lambat atau terputus-putus. "

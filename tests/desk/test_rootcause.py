@@ -61,20 +61,21 @@ def _routed_through(g: nx.MultiGraph, cable: str) -> set[str]:
 
 
 def _route_cables(g: nx.MultiGraph) -> dict[str, set[str]]:
-    """Each device's cables on its cheapest route from a core router: one Dijkstra per device and core, PD
-    edges (not transit) passed through only at the max-metric cost."""
+    """Each device's cables on its cheapest routes from the NOC's core router and back to the nearest core
+    router: one Dijkstra per device and core, PD edges (not transit) passed through only at max-metric cost."""
     def cost(u: str, v: str, edges: dict) -> float:  # type: ignore[type-arg]
         penalty = 0 if u in g.graph["core"] or g.nodes[u]["transit"] else 65_535
         return penalty + min(routing_cost(a["capacity_mbps"], a["length_m"]) for a in edges.values())
-    out = {}
+    out: dict[str, set[str]] = {}
     for node in g:
-        best = min((nx.dijkstra_path_length(g, c, node, weight=cost), c) for c in g.graph["core"]
-                   if nx.has_path(g, c, node))
-        path = nx.dijkstra_path(g, best[1], node, weight=cost)
+        back = min((nx.dijkstra_path_length(g, c, node, weight=cost), c) for c in g.graph["core"]
+                   if nx.has_path(g, c, node))[1]
         out[node] = set()
-        for u, v in zip(path, path[1:]):
-            data = g.get_edge_data(u, v)
-            out[node].add(min(data, key=lambda k: (routing_cost(data[k]["capacity_mbps"], data[k]["length_m"]), k)))
+        for start in {g.graph["core"][0], back}:            # out from the NOC's core, back to the nearest
+            path = nx.dijkstra_path(g, start, node, weight=cost)
+            for u, v in zip(path, path[1:]):
+                data = g.get_edge_data(u, v)
+                out[node].add(min(data, key=lambda k: (routing_cost(data[k]["capacity_mbps"], data[k]["length_m"]), k)))
     return out
 
 

@@ -6,6 +6,10 @@ open a wrong incident), and the network must look healthy for two cycles before 
 Devices silent only because of the cause raise no alarm of their own: one alarm per incident, with the
 number it stands for. Incidents live in the store (the Service Desk's table), so a restarted watch picks
 up the open ones; memory stays bounded (only the last cycle's verdict is kept).
+
+linkDown/linkUp traps received at the NOC (v2c and v3, netops.collect.snmp.traps) start a poll at once
+instead of at the next interval; the verdict still comes from polls, so a lost or spoofed trap costs at
+most one poll.
 """
 from __future__ import annotations
 
@@ -24,14 +28,18 @@ from netops.analysis.rootcause import Cause, rank_causes
 from netops.analysis.whatif import Failure, what_if
 from netops.app.diagnose import symptoms_of
 from netops.collect.base import CollectOptions
-from netops.collect.sweep import SweepRequest, sweep
+from netops.collect.snmp.traps import TrapDecoder, TrapReceiver
+from netops.collect.sweep import SweepRequest, snmp_credentials, sweep
 from netops.config import Config
+from netops.errors import ConfigError
 from netops.models.observation import Snapshot
 from netops.sources.inventory import Inventory
 from netops.store.db import Store
 from netops.store.tickets import list_incidents, open_incident, resolve_incident
 
 HOLD_CYCLES = 2
+CONFIRM_S = 2.0           # after a link trap: the next polls come this soon, so the hold-down ends quickly
+TRAP_CHECK_S = 0.2
 FLAP_CYCLES = 5
 WATCH_TAG = "watch:"
 _WHATIF = {"fibre": "link", "duct": "duct", "device-down": "node", "routing": "node"}
@@ -56,6 +64,8 @@ class WatchState:
     alarms: int = 0            # incidents opened (one per root cause); a close is a clear, not an alarm
     clears: int = 0
     webhook_failures: int = 0
+    trap_polls: int = 0        # polls started early by a linkDown/linkUp trap
+    traps: dict[str, int] = field(default_factory=dict)      # received / accepted / dropped: reason
     events: list[WatchEvent] = field(default_factory=list)   # this run's, bounded by `keep`
     recently_closed: dict[frozenset[str], int] = field(default_factory=dict)   # elements -> cycle it closed
     on_event: Callable[[WatchEvent], None] | None = None
@@ -148,14 +158,46 @@ def _record(state: WatchState, event: WatchEvent, webhook: str | None, keep: int
         state.on_event(event)
 
 
+def trap_receiver(config: Config, inv: Inventory, listen: str) -> TrapReceiver:
+    """A started receiver on `listen` (HOST:PORT) accepting the fleet's own SNMP credentials."""
+    host, _, port = listen.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"trap listen address {listen!r} is not HOST:PORT")
+    lookup = snmp_credentials(config)
+    accepted = [c for c in (lookup(name) for name in inv.devices) if c is not None]
+    try:
+        return TrapReceiver(TrapDecoder(accepted), host.strip("[]"), int(port)).start()
+    except OSError as exc:
+        raise ConfigError(f"cannot listen for traps on {listen}: {exc.strerror}") from None
+
+
+def _pause(stop: threading.Event, seconds: float, traps: TrapReceiver | None) -> bool:
+    """Wait up to `seconds`; True when a linkDown/linkUp trap cut the wait short."""
+    deadline = time.monotonic() + seconds
+    while not stop.is_set() and (left := deadline - time.monotonic()) > 0:
+        if traps is not None and traps.link_event.is_set():
+            traps.link_event.clear()
+            return True
+        stop.wait(min(TRAP_CHECK_S, left))
+    return False
+
+
 def run_watch(config: Config, inv: Inventory, store: Store, interval: float = 10.0, cycles: int | None = None,
               stop: threading.Event | None = None, on_event: Callable[[WatchEvent], None] | None = None,
-              **options: object) -> WatchState:
-    """Cycles until `stop` is set or `cycles` have run; each cycle at most every `interval` seconds."""
+              traps: TrapReceiver | None = None, **options: object) -> WatchState:
+    """Cycles until `stop` is set or `cycles` have run; each cycle at most every `interval` seconds, or at once
+    when a link trap arrives (then the hold-down's second poll follows after CONFIRM_S, not a whole interval)."""
     state = WatchState(on_event=on_event)
     stop = stop or threading.Event()
+    confirm = 0
     while not stop.is_set() and (cycles is None or state.cycles < cycles):
         started = time.monotonic()
         watch_cycle(config, inv, store, state, **options)  # type: ignore[arg-type]
-        stop.wait(max(0.0, interval - (time.monotonic() - started)))
+        wait = min(interval, CONFIRM_S) if confirm else interval
+        confirm = max(0, confirm - 1)
+        if _pause(stop, max(0.0, wait - (time.monotonic() - started)), traps):
+            state.trap_polls += 1
+            confirm = HOLD_CYCLES
+    if traps is not None:
+        state.traps = dict(traps.decoder.counts)
     return state

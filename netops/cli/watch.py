@@ -18,12 +18,16 @@ from netops.report.output import console, shown
 @click.option("--cycles", type=click.IntRange(1), help="Stop after this many polls (default: until SIGTERM/Ctrl-C).")
 @click.option("--webhook", default=lambda: os.environ.get("NETOPS_WATCH_WEBHOOK"),
               help="POST each incident opened or closed here as JSON (or NETOPS_WATCH_WEBHOOK).")
+@click.option("--traps", "listen", default=lambda: os.environ.get("NETOPS_WATCH_TRAPS"), metavar="HOST:PORT",
+              help="Receive linkDown/linkUp traps here (v2c/v3, the fleet's credentials) and poll at once "
+                   "(or NETOPS_WATCH_TRAPS; e.g. the NOC's 198.18.254.1:162 in the lab).")
 @click.option("--out-of-band", "oob", is_flag=True, help="Management is out of band: a cut does not silence devices.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per event.")
 @pass_app
-def command(app: AppContext, interval: float, cycles: int | None, webhook: str | None, oob: bool, as_json: bool) -> None:
+def command(app: AppContext, interval: float, cycles: int | None, webhook: str | None, listen: str | None, oob: bool,
+            as_json: bool) -> None:
     """Poll the network, open one incident per root cause (after two polls agree), close it when healthy."""
-    from netops.app.watch import WatchEvent, run_watch
+    from netops.app.watch import WatchEvent, run_watch, trap_receiver
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
 
@@ -34,10 +38,18 @@ def command(app: AppContext, interval: float, cycles: int | None, webhook: str |
         else:
             console.print(f"{event.at} incident {event.incident} {event.kind}: {shown(event.cause)}"
                           + (f"; PDs cut off: {shown(', '.join(event.pds))}" if event.pds else ""))
+    traps = trap_receiver(app.config, app.inventory, listen) if listen else None
     try:
         state = run_watch(app.config, app.inventory, app.store, interval, cycles, stop, show,
-                          in_band=not oob, webhook=webhook)
+                          traps=traps, in_band=not oob, webhook=webhook)
     except KeyboardInterrupt:
         return
-    if not as_json:
-        console.print(f"watch stopped after {state.cycles} poll(s), {state.alarms} alarm(s)")
+    finally:
+        if traps is not None:
+            traps.stop()
+    if as_json:
+        sys.stdout.write(json.dumps({"stopped": True, "polls": state.cycles, "alarms": state.alarms,
+                                     "trap_polls": state.trap_polls, "traps": state.traps}) + "\n")
+    else:
+        console.print(f"watch stopped after {state.cycles} poll(s) ({state.trap_polls} started by a trap), "
+                      f"{state.alarms} alarm(s)" + (f"; traps: {shown(str(state.traps))}" if listen else ""))

@@ -77,3 +77,38 @@ def test_a_one_poll_glitch_opens_nothing_and_a_dead_webhook_is_counted(scratch_s
     for _ in range(2):
         watch_cycle(config, inv, store, state, webhook="http://127.0.0.1:9/nobody", poll=lambda: glitch)
     assert state.alarms == 1 and state.webhook_failures == 1
+
+
+def test_a_link_trap_starts_the_polls_at_once_instead_of_after_the_interval(scratch_store: str) -> None:
+    from netops.app.watch import run_watch
+    from netops.collect.snmp.credentials import SnmpCredentials
+    from netops.collect.snmp.traps import TrapDecoder, TrapReceiver
+    from tests.collect.snmp.test_traps import COMMUNITY, LINK_DOWN_ARGS, _send
+    inv = sample_inventory()
+    g = declared_graph(inv)
+    duct = next(d.duct for d in check_topology(g).duct_spofs if len(d.pds) >= 2)
+    cut = snapshot_of(inv, [Cause("duct", duct)])
+    traps = TrapReceiver(TrapDecoder([SnmpCredentials.v2c(COMMUNITY)]), "127.0.0.1", 0).start()
+    stop = threading.Event()
+    guard = threading.Timer(30, stop.set)        # bounded even if no trap ever arrived
+    sender = threading.Timer(0.5, _send, [["-v", "2c", "-c", COMMUNITY, f"127.0.0.1:{traps.port}", *LINK_DOWN_ARGS]])
+    guard.start()
+    sender.start()
+    try:
+        started = __import__("time").monotonic()
+        state = run_watch(load_config(REPO / "netops.yaml"), inv, Store(scratch_store), interval=600, cycles=3,
+                          stop=stop, traps=traps, poll=lambda: cut)
+        elapsed = __import__("time").monotonic() - started
+    finally:
+        guard.cancel()
+        traps.stop()
+    assert state.cycles == 3 and state.trap_polls == 1 and not stop.is_set() and elapsed < 30
+    assert state.traps["accepted"] == 1 and state.alarms == 1
+    assert [i.cause for i in list_incidents(Store(scratch_store), open_only=True)] == [f"duct:{duct}"]
+
+
+def test_a_trap_address_that_is_not_host_port_is_a_clear_error() -> None:
+    from netops.app.watch import trap_receiver
+    from netops.errors import ConfigError
+    with pytest.raises(ConfigError, match="not HOST:PORT"):
+        trap_receiver(load_config(REPO / "netops.yaml"), sample_inventory(), "198.18.254.1")

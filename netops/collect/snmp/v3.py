@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from netops.collect.snmp.ber import (
@@ -98,8 +98,14 @@ def encode_v3(msg_id: int, flags: int, engine_id: bytes, boots: int, engine_time
     return message[:at] + keys.sign(message) + message[at + mac_len:]
 
 
-def decode_v3(data: bytes, keys: UsmKeys | None) -> Reply:
-    """Parse a v3 message, check its MAC and decrypt it. Raises BerError or SnmpAuthError."""
+KeysFor = Callable[[bytes, bytes], "UsmKeys | None"]   # (authoritative engine ID, user name) -> keys
+
+
+def decode_v3(data: bytes, keys: UsmKeys | KeysFor | None) -> Reply:
+    """Parse a v3 message, check its MAC and decrypt it. Raises BerError or SnmpAuthError.
+
+    `keys` may be a function of the message's engine ID and user: a notification's sender is the
+    authoritative engine, so its keys are only known once the message names it."""
     pos, end = read_expected(data, 0, len(data), SEQUENCE)
     if end != len(data):
         raise BerError("trailing bytes after message")
@@ -121,7 +127,9 @@ def decode_v3(data: bytes, keys: UsmKeys | None) -> Reply:
     engine_id = data[s:pos]
     boots, pos = read_int(data, pos, usm_end)
     engine_time, pos = read_int(data, pos, usm_end)
-    pos = read_expected(data, pos, usm_end, OCTET_STRING)[1]  # user name
+    s, pos = read_expected(data, pos, usm_end, OCTET_STRING)
+    if callable(keys):
+        keys = keys(engine_id, data[s:pos])
     mac_start, mac_end = read_expected(data, pos, usm_end, OCTET_STRING)
     s, pos = read_expected(data, mac_end, usm_end, OCTET_STRING)
     salt = data[s:pos]

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
 from netops.cli.context import AppContext, pass_app
+from netops.errors import InputError
+from netops.files import write_private
+from netops.report.i18n import DEFAULT_LANG, LANGS
 from netops.report.output import console, emit_json, shown, table
 
 
@@ -14,13 +18,22 @@ from netops.report.output import console, emit_json, shown, table
 @click.option("--timeout", default=1.0, show_default=True, type=click.FloatRange(0.2, 10),
               help="Seconds to wait for each device (twice, at most).")
 @click.option("--out-of-band", "oob", is_flag=True, help="Management is out of band: a cut does not silence devices.")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False, writable=True),
+              help="Also write the diagnosis as an HTML page here (to attach to a ticket).")
+@click.option("--lang", type=click.Choice(LANGS), default=DEFAULT_LANG, show_default=True, help="Language of the HTML page.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_app
-def command(app: AppContext, target: str, timeout: float, oob: bool, as_json: bool) -> None:
-    """TARGET is a PD code, a device, an IP address or a VPS name. Exit 1 when a fault is found."""
+def command(app: AppContext, target: str, timeout: float, oob: bool, html_out: str | None, lang: str,
+            as_json: bool) -> None:
+    """TARGET is a PD code, a device, an IP address, a VPS name or a ticket (T-12). Exit 1 when a fault is found."""
     from netops.app.diagnose import diagnose
+    if html_out and not Path(html_out).resolve().parent.is_dir():      # said before any traffic, not after
+        raise InputError.at(html_out, None, "--html", "cannot write the page: its folder does not exist")
     with console.status(f"checking the network for {shown(target)} ..."):
         result = diagnose(app.config, app.inventory, app.store, target, timeout=timeout, in_band=not oob)
+    if html_out:
+        from netops.report.diagnosis_html import render_diagnosis_html
+        write_private(Path(html_out), render_diagnosis_html(result, lang))
     if as_json:
         emit_json(result.model_dump(mode="json"))
         sys.exit(0 if result.verdict == "healthy" else 1)

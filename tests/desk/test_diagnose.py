@@ -119,3 +119,45 @@ def test_a_fibre_without_lldp_is_named_not_an_outage(city, scratch_store):  # ty
 def _routed_beyond(g, cable: str) -> bool:  # type: ignore[no-untyped-def]
     from tests.desk.test_rootcause import _routed_through
     return bool(_routed_through(g, cable))
+
+
+def test_the_html_page_reads_right_in_a_real_browser_and_escapes_names(city, scratch_store, tmp_path):  # type: ignore[no-untyped-def]
+    from tests.web.test_browser import ARTIFACTS, CHROMIUM
+    if not __import__("pathlib").Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium not installed (scripts/setup.sh installs it)")
+    from playwright.sync_api import sync_playwright
+    g = declared_graph(city)
+    duct = next(d.duct for d in __import__("netops.analysis.redundancy", fromlist=["x"]).check_topology(g).duct_spofs
+                if len(d.pds) >= 2)
+    pd = what_if(g, [Failure("duct", duct)]).isolated_pds[0]
+    result = diagnose(load_config(REPO / "netops.yaml"), city, Store(scratch_store), pd,
+                      snapshot=snapshot_of(city, [Cause("duct", duct)]))
+    result.evidence.append('<img src=x onerror="window.pwned=1"><script>window.pwned=1</script>')
+    out = tmp_path / "diagnosis.html"
+    page_of = {}
+    from netops.report.diagnosis_html import render_diagnosis_html
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu",
+                              "--disable-background-networking", "--disable-component-update", "--no-first-run"])
+        try:
+            for lang in ("id", "en"):
+                out.write_text(render_diagnosis_html(result, lang), encoding="utf-8")
+                page = b.new_page()
+                page.goto(out.as_uri())
+                page_of[lang] = (page.inner_text("#verdict"), page.inner_text("#cause"), page.inner_text("#cut-off"),
+                                 page.inner_text("#place"), page.evaluate("window.pwned === undefined"))
+                ARTIFACTS.mkdir(exist_ok=True)
+                page.screenshot(path=str(ARTIFACTS / f"diagnosis-{lang}.png"), full_page=True)
+                page.close()
+        finally:
+            b.close()
+    verdict, cause, cut_off, place, safe = page_of["id"]
+    assert verdict.startswith("PUTUS") and pd in verdict and cause == f"duct:{duct}" and safe
+    assert cut_off == ", ".join(result.pds_cut_off) and city.ducts[duct].route in place
+    assert page_of["en"][0].startswith("OUTAGE") and page_of["en"][4]
+
+
+def test_the_html_option_writes_the_page_and_a_bad_path_is_a_clear_error(scratch_store, tmp_path):  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(cli, ["diagnose", "DISDUKCAPIL", "--html", str(tmp_path / "no" / "such" / "d.html"),
+                                      "--timeout", "0.2"])
+    assert result.exit_code == 2 and "cannot write the page" in result.output and "Traceback" not in result.output

@@ -83,23 +83,23 @@ class TrapDecoder:
             elif version == V2C:
                 message = decode_message(data)
                 if message.community not in self.communities:
-                    return self._drop("unknown community")
+                    return self._dropped("unknown community")
                 label = "2c"
             else:
-                return self._drop("malformed" if version < 0 else f"unsupported version {version}")
+                return self._dropped("malformed" if version < 0 else f"unsupported version {version}")
         except BerError:
-            return self._drop("malformed")
+            return self._dropped("malformed")
         except SnmpAuthError as exc:
-            return self._drop("unknown user" if str(exc) == "unknown user" else "failed authentication")
+            return self._dropped("unknown user" if str(exc) == "unknown user" else "failed authentication")
         if message.pdu not in (TRAP_V2, INFORM):
-            return self._drop("not a notification")
+            return self._dropped("not a notification")
         trap = _trap(message, source, label)
         if trap is None:
-            return self._drop("no snmpTrapOID")
+            return self._dropped("no snmpTrapOID")
         self.counts["accepted"] += 1
         return trap
 
-    def _drop(self, reason: str) -> None:
+    def _dropped(self, reason: str) -> Trap | None:
         self.counts[f"dropped: {reason}"] += 1
         return None
 

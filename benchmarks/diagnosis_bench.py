@@ -25,6 +25,7 @@ import itertools
 import json
 import os
 import random
+import signal
 import statistics
 import sys
 import tempfile
@@ -242,6 +243,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    for sig in (signal.SIGTERM, signal.SIGINT):     # stopped early: the finally still tears the lab down
+        signal.signal(sig, lambda number, _frame: sys.exit(128 + number))
     reason = missing_prerequisites()
     if reason:
         print(f"cannot run: {reason}", file=sys.stderr)

@@ -24,7 +24,7 @@ from netops.analysis.rootcause import Cause, Symptoms, indistinguishable, rank_c
 from netops.analysis.whatif import Failure, what_if
 from netops.collect.base import CollectOptions
 from netops.collect.probe import probe
-from netops.collect.sweep import SweepRequest, sweep
+from netops.collect.sweep import SweepRequest, default_collectors, sweep
 from netops.config import Config
 from netops.errors import NotFoundError
 from netops.models.diagnosis import CandidateCause, Diagnosis, Place
@@ -140,7 +140,8 @@ def diagnose(config: Config, inv: Inventory, store: Store, target: str, timeout:
         with ThreadPoolExecutor(1) as pool:       # the NOC's pings run while the sweep asks SNMP
             pings = pool.submit(probe, addresses)
             snapshot = sweep(config, inv, SweepRequest(options=CollectOptions(timeout=timeout, retries=1,
-                                                                              concurrency=200)), nr=nr)
+                                                                              concurrency=200)), nr=nr,
+                             collectors=default_collectors(config, snmp_workload="links"))
             loss = {host: r.loss for host, r in pings.result().items() if r.sent}
         snapshot.id = save_snapshot(store, snapshot)
     symptoms = symptoms_of(snapshot, inv, g, loss)

@@ -29,7 +29,7 @@ from netops.analysis.whatif import Failure, what_if
 from netops.app.diagnose import symptoms_of
 from netops.collect.base import CollectOptions
 from netops.collect.snmp.traps import TrapDecoder, TrapReceiver
-from netops.collect.sweep import SweepRequest, snmp_credentials, sweep
+from netops.collect.sweep import SweepRequest, default_collectors, snmp_credentials, sweep
 from netops.config import Config
 from netops.errors import ConfigError
 from netops.models.observation import Snapshot
@@ -93,7 +93,8 @@ def live_poll(config: Config, inv: Inventory, scope: list[str] | None, timeout: 
     nr = build_nornir(config, workers=200, checked=inv)
     if scope is not None:
         nr = nr.filter(filter_func=lambda h: h.name in set(scope))
-    return sweep(config, inv, SweepRequest(options=CollectOptions(timeout=timeout, retries=1, concurrency=200)), nr=nr)
+    return sweep(config, inv, SweepRequest(options=CollectOptions(timeout=timeout, retries=1, concurrency=200)), nr=nr,
+                 collectors=default_collectors(config, snmp_workload="links"))
 
 
 def watch_cycle(config: Config, inv: Inventory, store: Store, state: WatchState, scope: list[str] | None = None,

@@ -36,7 +36,7 @@ from pathlib import Path
 import networkx as nx
 
 from netops.analysis.graph import declared_graph, restrict
-from netops.analysis.rootcause import Cause, Predictor, indistinguishable
+from netops.analysis.rootcause import Cause, Predictor, indistinguishable, parse_label
 from netops.app.diagnose import SILENT_REASONS, diagnose
 from netops.config import load_config
 from netops.lab.build import lab_down
@@ -80,15 +80,11 @@ def _inject(lab: LabHandle, fault: str, element: str) -> None:
     actions[fault](element)
 
 
-def _causes(label: str) -> tuple[Cause, ...]:
-    return tuple(Cause(*part.strip().split(":", 1)) for part in label.split("+"))  # type: ignore[arg-type]
-
-
 def _judge(g: nx.MultiGraph, label: str | None, truth: list[Cause]) -> tuple[bool, bool]:
     """(right, right only up to a cause no observation can tell apart)."""
     if label is None:
         return False, False
-    named = _causes(label)
+    named = parse_label(label)
     if len(named) != len(truth):
         return False, False
     for order in itertools.permutations(truth):

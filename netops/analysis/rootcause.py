@@ -21,6 +21,7 @@ from typing import Any, Literal
 import networkx as nx
 
 from netops.analysis.graph import routing_cost
+from netops.analysis.whatif import Failure
 
 Kind = Literal["fibre", "duct", "device-down", "device-hung", "routing", "degraded", "lldp-silent"]
 KIND_ORDER: dict[str, int] = {"fibre": 0, "duct": 1, "device-down": 2, "device-hung": 3, "routing": 4,
@@ -253,3 +254,36 @@ def indistinguishable(g: nx.MultiGraph, cause: Cause, other: Cause, in_band: boo
         return {(k, end) for k in cables for end in p.ends[k] if end not in pred.silent}
     return (a.silent == b.silent and seen(a.down, a) == seen(b.down, b) and a.lossy == b.lossy
             and seen(a.lldp_missing, a) == seen(b.lldp_missing, b))
+
+
+DEVICE_KINDS = ("device-down", "device-hung", "routing")
+_WHATIF_KIND = {"fibre": "link", "duct": "duct", "device-down": "node", "routing": "node"}
+
+
+def parse_label(label: str) -> tuple[Cause, ...]:
+    """The causes of a label as `Ranked.label` writes it ("duct:D" or "fibre:F + device-down:R")."""
+    out = []
+    for part in label.split("+"):
+        kind, _, name = part.strip().partition(":")
+        if kind not in KIND_ORDER or not name:
+            raise ValueError(f"not a cause: {part.strip()!r}")
+        out.append(Cause(kind, name))  # type: ignore[arg-type]  # checked against KIND_ORDER above
+    return tuple(out)
+
+
+def whatif_failures(causes: Iterable[Cause]) -> list[Failure]:
+    """The what-if failures that take the same elements out of service (a hung device or a lossy or
+    LLDP-silent fibre takes nothing out: no failure)."""
+    return [Failure(_WHATIF_KIND[c.kind], c.name) for c in causes if c.kind in _WHATIF_KIND]  # type: ignore[arg-type]
+
+
+def cables_of(cause: Cause, g: nx.MultiGraph, device_ports: bool = False) -> list[str]:
+    """The fibres a cause names or darkens: the fibre, a duct's fibres, a dead device's fibres (with
+    `device_ports`, every device kind's fibres: the ports a field team would look at)."""
+    if cause.kind in ("fibre", "degraded", "lldp-silent"):
+        return [cause.name]
+    if cause.kind == "duct":
+        return sorted(k for _, _, k, d in g.edges(keys=True, data="ducts") if cause.name in (d or ()))
+    if cause.name in g and (cause.kind == "device-down" or (device_ports and cause.kind in DEVICE_KINDS)):
+        return sorted(k for _, _, k in g.edges(cause.name, keys=True))
+    return []

@@ -20,8 +20,8 @@ import networkx as nx
 from netops.analysis.graph import declared_graph, restrict
 from netops.analysis.paths import pd_routes
 from netops.analysis.redundancy import check_topology
-from netops.analysis.rootcause import Cause, Symptoms, indistinguishable, rank_causes
-from netops.analysis.whatif import Failure, what_if
+from netops.analysis.rootcause import Cause, Symptoms, cables_of, indistinguishable, rank_causes, whatif_failures
+from netops.analysis.whatif import what_if
 from netops.collect.base import CollectOptions
 from netops.collect.probe import probe
 from netops.collect.sweep import SweepRequest, default_collectors, sweep
@@ -37,7 +37,6 @@ from netops.store.snapshots import save_snapshot
 
 LAN_ROLES = ("access-switch", "ap")
 SILENT_REASONS = {FailureReason.timeout, FailureReason.refused}
-_TO_WHATIF = {"fibre": "link", "duct": "duct", "device-down": "node", "routing": "node"}
 
 
 def resolve_target(config: Config, inv: Inventory, target: str, store: Store) -> tuple[str | None, list[str]]:
@@ -110,16 +109,6 @@ def _place(inv: Inventory, g: nx.MultiGraph, cables: list[str]) -> list[Place]:
     return out
 
 
-def _cables_of(cause: Cause, g: nx.MultiGraph) -> list[str]:
-    if cause.kind in ("fibre", "degraded", "lldp-silent"):
-        return [cause.name]
-    if cause.kind == "duct":
-        return sorted(k for _, _, k, d in g.edges(keys=True, data="ducts") if cause.name in (d or ()))
-    if cause.kind == "device-down":
-        return sorted(k for _, _, k in g.edges(cause.name, keys=True))
-    return []
-
-
 def diagnose(config: Config, inv: Inventory, store: Store, target: str, timeout: float = 1.0,
              in_band: bool = True, snapshot: Snapshot | None = None, scope: list[str] | None = None,
              loss: Mapping[str, float] | None = None) -> Diagnosis:
@@ -168,8 +157,8 @@ def diagnose(config: Config, inv: Inventory, store: Store, target: str, timeout:
     result.confidence = "high" if not top.contradictions and not result.tied_with else \
         "medium" if not top.contradictions else "low"
     result.evidence = _evidence(top.causes, symptoms, g)
-    failures = [Failure(_TO_WHATIF[c.kind], c.name) for c in top.causes if c.kind in _TO_WHATIF]
-    cables = sorted({k for c in top.causes for k in _cables_of(c, g)})
+    failures = whatif_failures(top.causes)
+    cables = sorted({k for c in top.causes for k in cables_of(c, g)})
     if failures:
         impact = what_if(g, failures)
         result.pds_cut_off = impact.isolated_pds
@@ -204,7 +193,7 @@ def diagnose(config: Config, inv: Inventory, store: Store, target: str, timeout:
 def _evidence(causes: tuple[Cause, ...], symptoms: Symptoms, g: nx.MultiGraph) -> list[str]:
     lines = []
     for c in causes:
-        for key in _cables_of(c, g):
+        for key in cables_of(c, g):
             states = [f"{dev} reports its port {state}" for (k, dev), state in sorted(symptoms.ports.items()) if k == key]
             lines.append(f"fibre {key}: " + ("; ".join(states) if states else "neither end answers"))
         if c.kind in ("device-down", "device-hung", "routing"):

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from netops.analysis.graph import declared_graph, restrict
-from netops.analysis.rootcause import Cause, rank_causes
-from netops.analysis.whatif import Failure, what_if
+from netops.analysis.rootcause import Cause, cables_of, parse_label, rank_causes, whatif_failures
+from netops.analysis.whatif import what_if
 from netops.app.diagnose import symptoms_of
 from netops.collect.base import CollectOptions
 from netops.collect.snmp.traps import TrapDecoder, TrapReceiver
@@ -42,7 +42,6 @@ CONFIRM_S = 2.0           # after a link trap: the next polls come this soon, so
 TRAP_CHECK_S = 0.2
 FLAP_CYCLES = 5
 WATCH_TAG = "watch:"
-_WHATIF = {"fibre": "link", "duct": "duct", "device-down": "node", "routing": "node"}
 
 
 @dataclass
@@ -115,7 +114,7 @@ def watch_cycle(config: Config, inv: Inventory, store: Store, state: WatchState,
         if state.healthy_streak >= HOLD_CYCLES:
             for incident in mine:
                 resolve_incident(store, incident.id, "watch: the network looks healthy again")
-                state.recently_closed[_elements(_parse(incident.cause), g)] = state.cycles
+                state.recently_closed[_elements(parse_label(incident.cause), g)] = state.cycles
                 _record(state, WatchEvent(now, "closed", incident.id, incident.cause, incident.pds, 0), webhook, keep)
         return
     state.healthy_streak = 0
@@ -127,29 +126,19 @@ def watch_cycle(config: Config, inv: Inventory, store: Store, state: WatchState,
     # a few polls ago, is the same fault recovering port by port, not a new one (no new alarm)
     elements = _elements(ranked[0].causes, g)
     state.recently_closed = {k: c for k, c in state.recently_closed.items() if state.cycles - c <= FLAP_CYCLES}
-    if any(elements & _elements(_parse(i.cause), g) for i in mine) or any(elements & k for k in state.recently_closed):
+    if any(elements & _elements(parse_label(i.cause), g) for i in mine) or any(elements & k for k in state.recently_closed):
         return
-    failures = [Failure(_WHATIF[c.kind], c.name) for c in ranked[0].causes if c.kind in _WHATIF]
+    failures = whatif_failures(ranked[0].causes)
     pds = what_if(g, failures).isolated_pds if failures else []
     incident = open_incident(store, cause, pds, f"{WATCH_TAG} {cause}")
     _record(state, WatchEvent(now, "opened", incident.id, cause, pds, len(symptoms.silent)), webhook, keep)
 
 
-def _parse(label: str) -> tuple[Cause, ...]:
-    return tuple(Cause(*part.strip().split(":", 1)) for part in label.split("+"))  # type: ignore[arg-type]
-
-
 def _elements(causes: tuple[Cause, ...], g: nx.MultiGraph) -> frozenset[str]:
-    out: set[str] = set()
-    for c in causes:
-        out.add(c.name)
-        if c.kind == "duct":
-            out |= {k for _, _, k, d in g.edges(keys=True, data="ducts") if c.name in (d or ())}
-        elif c.kind in ("device-down", "device-hung", "routing") and c.name in g:
-            out |= {k for _, _, k in g.edges(c.name, keys=True)}
-        elif c.kind == "fibre":
-            out |= {n for u, v, k in g.edges(keys=True) if k == c.name for n in (u, v)}
-    return frozenset(out)
+    """What a cause touches: its names, its fibres and every device port on them, and a fibre's two ends."""
+    fibres = {c.name for c in causes if c.kind == "fibre"}
+    out = {c.name for c in causes} | {k for c in causes for k in cables_of(c, g, device_ports=True)}
+    return frozenset(out | {n for u, v, k in g.edges(keys=True) if k in fibres for n in (u, v)})
 
 
 def _record(state: WatchState, event: WatchEvent, webhook: str | None, keep: int) -> None:

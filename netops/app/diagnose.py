@@ -33,7 +33,7 @@ from netops.models.observation import FailureReason, Snapshot
 from netops.models.vps import Vps
 from netops.sources.inventory import Inventory
 from netops.store.db import Store
-from netops.store.snapshots import save_snapshot
+from netops.store.snapshots import latest_snapshot, save_snapshot
 
 LAN_ROLES = ("access-switch", "ap")
 SILENT_REASONS = {FailureReason.timeout, FailureReason.refused}
@@ -120,7 +120,9 @@ def diagnose(config: Config, inv: Inventory, store: Store, target: str, timeout:
     started = time.perf_counter()
     pd, devices = resolve_target(config, inv, target, store)
     g = declared_graph(inv) if scope is None else restrict(declared_graph(inv), scope)
+    previous = None
     if snapshot is None:
+        previous = latest_snapshot(store)
         from netops.collect.nornir_init import build_nornir
         nr = build_nornir(config, workers=200, checked=inv)
         if scope is not None:
@@ -134,6 +136,7 @@ def diagnose(config: Config, inv: Inventory, store: Store, target: str, timeout:
             loss = {host: r.loss for host, r in pings.result().items() if r.sent}
         snapshot.id = save_snapshot(store, snapshot)
     symptoms = symptoms_of(snapshot, inv, g, loss)
+    restarted = _restarted_since(previous, snapshot)
     ranked = rank_causes(g, symptoms, in_band)
     result = Diagnosis(target=target, target_pd=pd, target_devices=devices, at=dt.datetime.now(dt.UTC),
                        seconds=0.0, verdict="healthy", cause=None, confidence="high", snapshot_id=snapshot.id,
@@ -141,9 +144,12 @@ def diagnose(config: Config, inv: Inventory, store: Store, target: str, timeout:
                                                   unexplained=r.unexplained[:10], wrong=r.wrong[:10]) for r in ranked],
                        not_seen=sorted(f"{h}: {f.reason.value}" for h, f in snapshot.failures.items()
                                        if f.reason not in SILENT_REASONS))
+    result.evidence = [f"{h} restarted {seconds / 60:.0f} min ago: its sysUpTime went back since sweep "
+                       f"{previous.id if previous else ''}" for h, seconds in restarted]
     if not ranked:
         routes = pd_routes(g, pd) if pd and pd in g.graph.get("pds", {}) else []
-        result.evidence = [f"{len(symptoms.answered)} devices answered, every declared fibre port is up"]
+        result.evidence = [f"{len(symptoms.answered)} devices answered, every declared fibre port is up",
+                           *result.evidence]
         result.still_reachable_via = routes[0].cables if routes else []
         result.message_tier1 = (f"Jalur {pd or target} ke Pusat Data sehat: semua perangkat menjawab dan semua serat "
                                 "optik aktif. Periksa perangkat di LAN PD (switch, kabel, komputer).")
@@ -156,7 +162,7 @@ def diagnose(config: Config, inv: Inventory, store: Store, target: str, timeout:
                         and indistinguishable(g, top.causes[0], r.causes[0], in_band)]
     result.confidence = "high" if not top.contradictions and not result.tied_with else \
         "medium" if not top.contradictions else "low"
-    result.evidence = _evidence(top.causes, symptoms, g)
+    result.evidence = _evidence(top.causes, symptoms, g) + result.evidence
     failures = whatif_failures(top.causes)
     cables = sorted({k for c in top.causes for k in cables_of(c, g)})
     if failures:
@@ -188,6 +194,19 @@ def diagnose(config: Config, inv: Inventory, store: Store, target: str, timeout:
     result.field_action = _field_action(top.causes, result.place)
     result.seconds = round(time.perf_counter() - started, 2)
     return result
+
+
+def _restarted_since(previous: Snapshot | None, now: Snapshot) -> list[tuple[str, float]]:
+    """Devices whose uptime went back since the previous sweep (a reboot or a power cut): (host, uptime s)."""
+    if previous is None:
+        return []
+    out = []
+    for host, obs in sorted(now.observations.items()):
+        before = previous.observations.get(host)
+        up, up_before = obs.facts.get("uptime"), before.facts.get("uptime") if before else None
+        if isinstance(up, int | float) and isinstance(up_before, int | float) and 0 <= up < up_before:
+            out.append((host, float(up)))
+    return out
 
 
 def _evidence(causes: tuple[Cause, ...], symptoms: Symptoms, g: nx.MultiGraph) -> list[str]:

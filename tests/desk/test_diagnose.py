@@ -161,3 +161,14 @@ def test_the_html_option_writes_the_page_and_a_bad_path_is_a_clear_error(scratch
     result = CliRunner().invoke(cli, ["diagnose", "DISDUKCAPIL", "--html", str(tmp_path / "no" / "such" / "d.html"),
                                       "--timeout", "0.2"])
     assert result.exit_code == 2 and "cannot write the page" in result.output and "Traceback" not in result.output
+
+
+def test_a_device_whose_uptime_went_back_is_named_as_restarted(city, scratch_store):  # type: ignore[no-untyped-def]
+    from netops.app.diagnose import _restarted_since
+    before, after = snapshot_of(city, []), snapshot_of(city, [])
+    host = sorted(after.observations)[0]
+    for snap, up in ((before, 86_400.0), (after, 120.0)):
+        for name, obs in snap.observations.items():
+            obs.facts["uptime"] = up if name == host else 86_400.0 + (0 if snap is before else 30)
+    assert _restarted_since(before, after) == [(host, 120.0)]
+    assert _restarted_since(None, after) == [] and _restarted_since(after, after) == []

@@ -153,6 +153,11 @@ def diagnose(config: Config, inv: Inventory, store: Store, target: str, timeout:
         result.still_reachable_via = routes[0].cables if routes else []
         result.message_tier1 = (f"Jalur {pd or target} ke Pusat Data sehat: semua perangkat menjawab dan semua serat "
                                 "optik aktif. Periksa perangkat di LAN PD (switch, kabel, komputer).")
+        if pd and not routes:           # nothing to check between the Pusat Data and this PD: say so, never "healthy"
+            result.verdict, result.confidence = "unknown", "low"
+            result.not_seen.insert(0, f"{pd} has no declared path to the Pusat Data (no active fibre in the topology)")
+            result.message_tier1 = (f"{pd} belum tercatat terhubung ke Pusat Data di topologi Dinas; "
+                                    "Service Desk Tingkat 2 akan memeriksa.")
         result.seconds = round(time.perf_counter() - started, 2)
         return result
     top = ranked[0]

@@ -24,6 +24,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "diagnosis.verdict.outage": {"id": "PUTUS: {target} tidak terhubung ke Pusat Data", "en": "OUTAGE: {target} is cut off from the Pusat Data"},
     "diagnosis.verdict.degraded": {"id": "TERGANGGU: ada gangguan, {target} masih terhubung",
                                    "en": "DEGRADED: a fault, {target} still connected"},
+    "diagnosis.verdict.unknown": {"id": "TIDAK DIKETAHUI: {target} tidak dapat diperiksa", "en": "UNKNOWN: {target} cannot be checked"},
     "diagnosis.cause": {"id": "Penyebab paling mungkin", "en": "Probable cause"},
     "diagnosis.confidence": {"id": "Keyakinan", "en": "Confidence"},
     "diagnosis.conf.high": {"id": "tinggi", "en": "high"}, "diagnosis.conf.medium": {"id": "sedang", "en": "medium"},

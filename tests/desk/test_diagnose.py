@@ -172,3 +172,11 @@ def test_a_device_whose_uptime_went_back_is_named_as_restarted(city, scratch_sto
             obs.facts["uptime"] = up if name == host else 86_400.0 + (0 if snap is before else 30)
     assert _restarted_since(before, after) == [(host, 120.0)]
     assert _restarted_since(None, after) == [] and _restarted_since(after, after) == []
+
+
+def test_a_pd_with_no_declared_path_is_unknown_never_healthy(city, scratch_store):  # type: ignore[no-untyped-def]
+    own = [name for name, dev in city.devices.items() if dev.pd == "DINSOS"]     # no core: no path at all
+    result = diagnose(load_config(REPO / "netops.yaml"), city, Store(scratch_store), "DINSOS",
+                      snapshot=snapshot_of(city, []), scope=own)
+    assert result.verdict == "unknown" and result.still_reachable_via == []
+    assert result.not_seen[0] == "DINSOS has no declared path to the Pusat Data (no active fibre in the topology)"

@@ -29,12 +29,14 @@ from netops.lab import daemons
 from netops.lab.build import device_routes
 from netops.lab.plan import MGMT_PORT, NOC_PORT, PLANT_NAMESPACE, CablePlan, DevicePlan
 from netops.lab.state import Fault, LabState, load_state, save_state
+from netops.lab.status import lldp_neighbors
 from netops.lab.system import alive, ip_batch, kill_pids, namespace_pids, run
 
 SILENT_TABLE = "netops_silent"
 DEGRADE_TABLE = "netops_degrade"
 LLDP_ETHERTYPE = "0x88cc"
 MGMT_PLANE = ("snmpd", "sshd")
+LLDP_REVIVE_S = 5.0        # a revived device hears an LLDP neighbour within this (tx-interval 1 s)
 
 
 def _state(state_path: Path) -> LabState:
@@ -269,3 +271,20 @@ def _revive(state: LabState, device: str) -> None:
     # again, now that its ports have had time to get carrier (a route via a gateway needs it)
     ip_batch(device_routes(dev), namespace=dev.namespace, force=True)
     daemons.lldp_update(state, [device])
+    lit = [c for c in state.plan.cables.values() if device in (c.a.device, c.b.device)
+           and not any(c in _cables_of(state, f) for f in state.faults)]
+    if lit and not _hears_lldp(state, device):
+        # seen on the whole city under load: an lldpd started right after power-on neither sends nor hears
+        # on its fibres (the neighbours never see it again); one more start always fixed it
+        _signal_daemons(state, dev, ("lldpd",), signal.SIGTERM)
+        _restart(state, dev, ("lldpd",))
+        daemons.lldp_update(state, [device])
+
+
+def _hears_lldp(state: LabState, device: str, within_s: float = LLDP_REVIVE_S) -> bool:
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        if lldp_neighbors(state, device):
+            return True
+        time.sleep(0.5)
+    return False

@@ -19,8 +19,8 @@ from netops.analysis.graph import declared_graph, restrict
 from netops.analysis.redundancy import check_topology
 from netops.analysis.rootcause import Cause, Symptoms, indistinguishable, rank_causes
 from netops.analysis.whatif import Failure, what_if
-from netops.collect.base import CollectOptions
-from netops.collect.sweep import SweepRequest, sweep
+from netops.app.lab_use import lab_overlay, notice
+from netops.app.sweep import live_sweep
 from netops.config import Config
 from netops.errors import NotFoundError
 from netops.models.diagnosis import CandidateCause, Diagnosis, Place
@@ -117,18 +117,17 @@ def diagnose(config: Config, inv: Inventory, store: Store, target: str, timeout:
     started = time.perf_counter()
     pd, devices = resolve_target(config, inv, target, store)
     g = declared_graph(inv) if scope is None else restrict(declared_graph(inv), scope)
+    lab = None
     if snapshot is None:
-        from netops.collect.nornir_init import build_nornir
-        nr = build_nornir(config, workers=200, checked=inv)
-        if scope is not None:
-            nr = nr.filter(filter_func=lambda h: h.name in set(scope))
-        snapshot = sweep(config, inv, SweepRequest(options=CollectOptions(timeout=timeout, retries=1, concurrency=200)),
-                         nr=nr)
+        overlay = lab_overlay(config)
+        lab = notice(overlay)
+        snapshot = live_sweep(config, inv, scope, timeout, overlay)
         snapshot.id = save_snapshot(store, snapshot)
     symptoms = symptoms_of(snapshot, inv, g)
     ranked = rank_causes(g, symptoms, in_band)
     result = Diagnosis(target=target, target_pd=pd, target_devices=devices, at=dt.datetime.now(dt.UTC),
                        seconds=0.0, verdict="healthy", cause=None, confidence="high", snapshot_id=snapshot.id,
+                       lab=lab.text if lab else None,
                        candidates=[CandidateCause(cause=r.label, contradictions=r.contradictions, explained=r.explained,
                                                   unexplained=r.unexplained[:10], wrong=r.wrong[:10]) for r in ranked],
                        not_seen=sorted(f"{h}: {f.reason.value}" for h, f in snapshot.failures.items()

@@ -95,9 +95,12 @@ def run_playbook(config: Config, inv: Inventory, store: Store, path: Path, *, li
             raise RiskRefused("pre-flight refused: " + "; ".join(run.risks) + " (run with --accept-risk to go on)")
     else:
         run.waves = [hosts]
+    from netops.app.lab_use import lab_overlay
     from netops.collect.nornir_init import build_nornir
-    ctx = RunContext(config=config, inventory=inv, store=store, hosts=hosts, check=check,
-                     nornir=build_nornir(config, workers=playbook.concurrency, checked=inv) if hosts else None)
+    overlay = lab_overlay(config)
+    ctx = RunContext(config=config, inventory=inv, store=store, hosts=hosts, check=check, lab=overlay,
+                     nornir=build_nornir(config, workers=playbook.concurrency, checked=inv, lab=overlay)
+                     if hosts else None)
     failed: set[str] = set()
     stopped = False
     for task in playbook.tasks:

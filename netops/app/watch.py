@@ -23,8 +23,8 @@ from netops.analysis.graph import declared_graph, restrict
 from netops.analysis.rootcause import Cause, rank_causes
 from netops.analysis.whatif import Failure, what_if
 from netops.app.diagnose import symptoms_of
-from netops.collect.base import CollectOptions
-from netops.collect.sweep import SweepRequest, sweep
+from netops.app.lab_use import lab_overlay
+from netops.app.sweep import live_sweep
 from netops.config import Config
 from netops.models.observation import Snapshot
 from netops.sources.inventory import Inventory
@@ -78,12 +78,8 @@ def _notify(url: str | None, event: WatchEvent, state: WatchState) -> None:
 
 
 def live_poll(config: Config, inv: Inventory, scope: list[str] | None, timeout: float) -> Snapshot:
-    """One bounded sweep of the devices in scope (every device by default)."""
-    from netops.collect.nornir_init import build_nornir
-    nr = build_nornir(config, workers=200, checked=inv)
-    if scope is not None:
-        nr = nr.filter(filter_func=lambda h: h.name in set(scope))
-    return sweep(config, inv, SweepRequest(options=CollectOptions(timeout=timeout, retries=1, concurrency=200)), nr=nr)
+    """One bounded sweep of the devices in scope (every device by default), through the lab when one is up."""
+    return live_sweep(config, inv, scope, timeout, lab_overlay(config))
 
 
 def watch_cycle(config: Config, inv: Inventory, store: Store, state: WatchState, scope: list[str] | None = None,

@@ -26,7 +26,7 @@ class Sweep:
         from netops.store.snapshots import save_snapshot
         hosts = set(ctx.hosts)
         nr = ctx.nornir.filter(filter_func=lambda h: h.name in hosts)
-        snapshot = sweep(ctx.config, ctx.inventory, SweepRequest(via=tuple(options.via)), nr=nr)
+        snapshot = sweep(ctx.config, ctx.inventory, SweepRequest(via=tuple(options.via)), nr=nr, lab=ctx.lab)
         snapshot_id = None if ctx.check else save_snapshot(ctx.store, snapshot)
         down = sorted(lid for lid, link in snapshot.links.items() if link.state.value != "up")
         status = "failed" if snapshot.failures else "ok"

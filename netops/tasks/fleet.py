@@ -75,10 +75,11 @@ class TopologyCheck:
     def run(self, ctx: RunContext, options: BaseModel) -> dict[str, HostOutcome]:
         assert isinstance(options, TopologyCheckOptions)
         from netops.analysis.graph import declared_graph
-        from netops.app.topology import check_json, run_check
+        from netops.app.topology import check_report, run_check
         g = declared_graph(ctx.inventory)
         result, suggestions = run_check(ctx.config, ctx.inventory, g, False, options.max_ducts)
         verdicts = {v: sum(1 for r in result.pds.values() if r.verdict.value == v)
                     for v in ("isolated", "single-homed", "dual-homed-shared-duct", "diverse")}
         message = ", ".join(f"{n} {v}" for v, n in verdicts.items()) + f"; {len(result.violations)} policy violation(s)"
-        return {"fleet": HostOutcome("failed" if result.violations else "ok", message, check_json(result, suggestions, g))}
+        report = check_report(result, suggestions, result.warnings).model_dump(mode="json")
+        return {"fleet": HostOutcome("failed" if result.violations else "ok", message, report)}

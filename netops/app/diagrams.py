@@ -24,7 +24,7 @@ from netops.models.observation import Snapshot
 from netops.report.diagram_html import ReportInput, render_html
 from netops.report.i18n import t
 from netops.sources.diagrams import DiagramRead, load_bytes, read_diagram
-from netops.sources.diagrams.safexml import MAX_BYTES
+from netops.sources.diagrams.limits import MAX_BYTES
 from netops.sources.inventory import Inventory
 from netops.store import submissions as subs
 from netops.store.db import Store

@@ -44,7 +44,7 @@ class GraphSource(BaseModel):
 
 @dataclass
 class CityGraph:
-    graph: nx.MultiGraph
+    graph: nx.MultiGraph[str]
     external: bool                 # a GraphML/GML file: no city policies, no candidate fibres
 
     @property
@@ -68,7 +68,7 @@ def load_graph(session: Session, source: GraphSource) -> CityGraph:
     return CityGraph(observed_graph(snap, session.inventory), external=False)
 
 
-def run_check(config: Config, inventory: Inventory, g: nx.MultiGraph, external: bool,
+def run_check(config: Config, inventory: Inventory, g: nx.MultiGraph[str], external: bool,
               max_ducts: int = 3) -> tuple[TopologyCheck, list[Suggestion]]:
     """Verdicts and suggestions; `external` graphs (a GraphML/GML file) get no city policies or candidates."""
     engine = FailureEngine(g)

@@ -1,6 +1,9 @@
 """One way to build a Nornir object over netops' inventory, with CLI filters applied."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from nornir import InitNornir
 from nornir.core import Nornir
 from nornir.core.filter import F
@@ -53,8 +56,8 @@ def parse_filter(expression: str) -> tuple[str, str]:
     return key, value
 
 
-def _any(filters):  # type: ignore[no-untyped-def]
-    combined = None
+def _any(filters: Iterable[F]) -> Any:
+    combined: Any = None
     for f in filters:
         combined = f if combined is None else combined | f
     return combined

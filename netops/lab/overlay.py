@@ -13,6 +13,7 @@ names behind them for the few places that show raw Linux names (`ip link` in a s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from nornir.core.inventory import Host
 
@@ -63,8 +64,9 @@ def active_overlay(config: Config) -> LabOverlay | None:
     return overlay_of(state, str(config.lab_state))
 
 
-def transform_host(host: Host, overlay: LabOverlay) -> None:
-    """Nornir inventory transform function: a lab device takes the lab's driver and login."""
+def transform_host(host: Host, **options: Any) -> None:
+    """Nornir inventory transform function (option `overlay`): a lab device takes the lab's driver and login."""
+    overlay: LabOverlay = options["overlay"]
     if overlay.covers(host.name):
         host.platform = overlay.platform(host.name)
         host.username = overlay.secrets.username

@@ -48,6 +48,10 @@ def emit_json(obj: Any) -> None:
 KEY_WIDTH_CAP = 48   # a key longer than this may wrap (folded, never cut); hostnames and cable ids are shorter
 
 
+def _cell_width(cell: Text | str) -> int:
+    return (cell if isinstance(cell, Text) else Text.from_markup(cell)).cell_len
+
+
 def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, keys: int = 1) -> Table:
     """Cells are user data (escaped by `shown`) unless they are rich `Text`; the title is escaped too.
 
@@ -59,8 +63,7 @@ def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, 
     t = Table(title=shown(title), title_justify="left")
     for i, col in enumerate(columns):
         if i < keys:
-            width = max([len(col), *(Text.from_markup(r[i]).cell_len if isinstance(r[i], str) else r[i].cell_len
-                                     for r in cells if i < len(r))])
+            width = max([len(col), *(_cell_width(r[i]) for r in cells if i < len(r))])
             t.add_column(col, no_wrap=True, min_width=min(width, KEY_WIDTH_CAP), overflow="fold")
         else:
             t.add_column(col, overflow="fold")

@@ -17,9 +17,11 @@ from netops.app.lab_use import LabNotice
 from netops.app.session import Session
 from netops.app.snapshot_import import ImportResult, import_snapshot
 from netops.collect.importers.saved import IMPORT_FORMATS as IMPORT_FORMATS  # the CLI's --format choices
+from netops.collect.importers.saved import PLATFORM_ALIASES
 from netops.models.observation import DeviceObservation, FailureReason, LinkState, NewAdjacency, Snapshot
 from netops.store.snapshots import SnapshotSummary, list_snapshots, load_snapshot
 
+IMPORT_PLATFORMS = tuple(sorted(set(PLATFORM_ALIASES.values())))   # families a saved output may be given as
 FACTS = ("hostname", "vendor", "model", "serial_number", "os_version")
 
 

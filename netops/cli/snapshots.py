@@ -55,8 +55,8 @@ def diff_cmd(app: AppContext, a: int, b: int, as_json: bool) -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(app_snapshots.IMPORT_FORMATS), default="auto",
               show_default=True, help="How the outputs were saved.")
-@click.option("--platform", default="", help="Platform of every output (ios, nxos, eos, junos, vrp, routeros, "
-                                             "panos, linux/cumulus) when neither folder nor content tells it.")
+@click.option("--platform", default="", help=f"Platform of every output ({', '.join(app_snapshots.IMPORT_PLATFORMS)}, "
+                                             "or a netmiko/NAPALM name) when neither folder nor content tells it.")
 @json_option
 @pass_app
 def import_cmd(app: AppContext, path: Path, fmt: str, platform: str, as_json: bool) -> None:

@@ -12,13 +12,14 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_serializer
 
-from netops.analysis.snapshot_diff import SnapshotDiff, diff_snapshots
+from netops.analysis.snapshot_diff import Change, SnapshotDiff, diff_snapshots
 from netops.app.lab_use import LabNotice
 from netops.app.session import Session
 from netops.app.snapshot_import import ImportResult, import_snapshot
 from netops.collect.importers.saved import IMPORT_FORMATS as IMPORT_FORMATS  # the CLI's --format choices
 from netops.collect.importers.saved import PLATFORM_ALIASES
 from netops.models.observation import DeviceObservation, FailureReason, LinkState, NewAdjacency, Snapshot
+from netops.store.db import Store
 from netops.store.snapshots import SnapshotSummary, list_snapshots, load_snapshot
 
 IMPORT_PLATFORMS = tuple(sorted(set(PLATFORM_ALIASES.values())))   # families a saved output may be given as
@@ -86,6 +87,8 @@ class SnapshotReport(BaseModel):
     failures: dict[str, FailureSeen]
     links: dict[str, LinkSeen]
     new_adjacencies: list[NewAdjacency] = Field(default_factory=list)
+    previous_id: int | None = None           # the sweep before this one, that `changes` compares with
+    changes: list[Change] = Field(default_factory=list)
     lab: LabNotice | None = None
 
     @field_serializer("started_at", "finished_at")
@@ -98,7 +101,7 @@ class SnapshotReport(BaseModel):
 
     @property
     def problems(self) -> int:
-        return len(self.failures) + len(self.links_not_up) + len(self.new_adjacencies)
+        return len(self.failures) + len(self.links_not_up) + len(self.new_adjacencies) + len(self.changes)
 
     @property
     def summary(self) -> str:
@@ -107,7 +110,8 @@ class SnapshotReport(BaseModel):
         via = ",".join(self.request.get("via", [])) or str(self.request.get("kind", ""))
         return (f"snapshot {self.snapshot_id} by {self.actor} at {self.started_at:%Y-%m-%d %H:%M:%S} UTC "
                 f"({self.seconds:.1f} s, via {via}): {self.counts.observed} answered, {self.counts.failed} failed; "
-                f"links {links}; {self.counts.new_adjacencies} undeclared adjacency(ies)")
+                f"links {links}; {self.counts.new_adjacencies} undeclared adjacency(ies)"
+                + (f"; {len(self.changes)} change(s) since snapshot {self.previous_id}" if self.previous_id else ""))
 
 
 def _device(obs: DeviceObservation) -> DeviceSeen:
@@ -123,7 +127,25 @@ def _device(obs: DeviceObservation) -> DeviceSeen:
     )
 
 
-def snapshot_report(snapshot: Snapshot, lab: LabNotice | None = None) -> SnapshotReport:
+def changes_between(previous: Snapshot, snapshot: Snapshot) -> list[Change]:
+    """What changed on what both sweeps asked: a device or link only one of them judged is not a change."""
+    diff = diff_snapshots(previous, snapshot)
+    return [*(Change(device=h, subject="answer", before=previous.failures[h].reason.value, after="observed")
+              for h in diff.devices_appeared if h in previous.failures),
+            *(c for c in diff.devices_disappeared if c.after != "not swept"),
+            *diff.facts_changed, *diff.interfaces_changed, *diff.neighbours_changed,
+            *(c for c in diff.links_changed if c.before is not None and c.after is not None)]
+
+
+def previous_sweep(store: Store, snapshot: Snapshot) -> Snapshot | None:
+    """The newest sweep stored before this one (imports of saved outputs are not sweeps)."""
+    earlier = [s for s in list_snapshots(store) if snapshot.id is not None and s.id < snapshot.id
+               and s.request.get("kind") != "import"]
+    return load_snapshot(store, earlier[0].id) if earlier else None
+
+
+def snapshot_report(snapshot: Snapshot, lab: LabNotice | None = None,
+                    previous: Snapshot | None = None) -> SnapshotReport:
     link_counts = {state.value: 0 for state in LinkState}
     for link in snapshot.links.values():
         link_counts[link.state.value] += 1
@@ -139,7 +161,8 @@ def snapshot_report(snapshot: Snapshot, lab: LabNotice | None = None) -> Snapsho
                   for host, f in snapshot.failures.items()},
         links={lid: LinkSeen(state=lo.state, reason=lo.reason, speed_mbps=lo.speed_mbps)
                for lid, lo in snapshot.links.items()},
-        new_adjacencies=snapshot.new_adjacencies, lab=lab)
+        new_adjacencies=snapshot.new_adjacencies, lab=lab, previous_id=previous.id if previous else None,
+        changes=changes_between(previous, snapshot) if previous else [])
 
 
 def list_sweeps(session: Session, limit: int = 50) -> list[SnapshotSummary]:
@@ -147,7 +170,9 @@ def list_sweeps(session: Session, limit: int = 50) -> list[SnapshotSummary]:
 
 
 def show_sweep(session: Session, snapshot_id: int) -> SnapshotReport:
-    return snapshot_report(load_snapshot(session.store, snapshot_id))
+    """One stored sweep, with what changed since the sweep before it."""
+    snapshot = load_snapshot(session.store, snapshot_id)
+    return snapshot_report(snapshot, previous=previous_sweep(session.store, snapshot))
 
 
 def diff_sweeps(session: Session, a: int, b: int) -> SnapshotDiff:

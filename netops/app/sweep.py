@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from netops.app.lab_use import LabUse, lab_overlay, notice
 from netops.app.session import Session
-from netops.app.snapshots import SnapshotReport, snapshot_report
+from netops.app.snapshots import SnapshotReport, previous_sweep, snapshot_report
 from netops.collect.base import CollectOptions
 from netops.collect.sweep import VIAS, BadRequest, SweepProgress, SweepRequest, sweep
 from netops.config import Config
@@ -63,7 +63,7 @@ def run_sweep(session: Session, ask: SweepAsk, progress: SweepProgress | None = 
     overlay = lab_overlay(session.config, ask.lab)
     snapshot = sweep(session.config, session.inventory, request, progress=progress, lab=overlay)
     snapshot.id = save_snapshot(session.store, snapshot)
-    return snapshot_report(snapshot, notice(overlay))
+    return snapshot_report(snapshot, notice(overlay), previous_sweep(session.store, snapshot))
 
 
 def live_sweep(config: Config, inv: Inventory, scope: list[str] | None, timeout: float,

@@ -34,6 +34,9 @@ def print_report(report: SnapshotReport, *, everything: bool = False) -> None:
                             [(h, f.via, f.reason.value, f.message) for h, f in sorted(report.failures.items())]))
     if report.links_not_up and not everything:
         _links(f"fibre links not up ({len(report.links_not_up)} of {len(report.links)})", report.links_not_up)
+    if report.changes:
+        console.print(table(f"changes since snapshot {report.previous_id}", ["device", "what", "before", "after", "note"],
+                            [(c.device, c.subject, c.before, c.after, c.note) for c in report.changes], keys=2))
     if report.new_adjacencies:
         console.print(table("undeclared adjacencies (new links?)", ["device", "interface", "far device", "far interface"],
                             [(n.a_device, n.a_interface, n.b_device, n.b_interface) for n in report.new_adjacencies]))

@@ -1,6 +1,8 @@
 """Output people can read: problems first with a one-line summary, full tables with --all, key columns whole."""
 from __future__ import annotations
 
+import json
+
 from click.testing import CliRunner
 from rich.console import Console
 
@@ -44,3 +46,19 @@ def test_the_key_column_is_never_cut_at_80_columns() -> None:
     console.file.close()
     assert any(host in line for line in text.splitlines()), text
     assert "…" not in text                         # nothing cut: long cells fold onto the next line
+
+
+def test_a_sweep_shows_what_changed_since_the_sweep_before(scratch_store: str) -> None:
+    store = Store(scratch_store)
+    before = observe(sample_inventory(), PD)
+    before.links = {"BTM-FO-9002": LinkObservation(link_id="BTM-FO-9002", state=LinkState.up, reason="LLDP both ways")}
+    first = save_snapshot(store, before)
+    second, failed, _ = _stored_sweep(scratch_store)
+    shown = CliRunner().invoke(cli, ["snapshots", "show", str(second)], env={"COLUMNS": "80"}).stdout
+    assert f"change(s) since snapshot {first}" in shown.splitlines()[0]
+    assert f"changes since snapshot {first}" in shown and "BTM-FO-9002" in shown
+    data = json.loads(CliRunner().invoke(cli, ["snapshots", "show", str(second), "--json"]).stdout)
+    assert data["previous_id"] == first
+    assert {(c["device"], c["subject"], c["after"]) for c in data["changes"]} >= {
+        ("", "BTM-FO-9002", "down"), (failed, "answer", "timeout")}
+    assert not any(c["subject"] == "BTM-FO-9001" for c in data["changes"])   # first judged now: not a change

@@ -46,3 +46,8 @@ def lab_overlay(config: Config, use: LabUse = LabUse.auto) -> LabOverlay | None:
 
 def notice(overlay: LabOverlay | None) -> LabNotice | None:
     return None if overlay is None else LabNotice(state_file=overlay.state_file, devices=len(overlay.devices))
+
+
+def lab_notice(config: Config) -> LabNotice | None:
+    """What to say before a long-running use case (watch) that will talk to the lab when one is up."""
+    return notice(lab_overlay(config))

@@ -6,7 +6,7 @@ import sys
 import click
 
 from netops.cli.context import AppContext, pass_app
-from netops.report.output import console, emit_json, shown, table
+from netops.report.output import console, emit_json, err_console, shown, table
 
 
 @click.command("diagnose")
@@ -21,6 +21,8 @@ def command(app: AppContext, target: str, timeout: float, oob: bool, as_json: bo
     from netops.app.diagnose import diagnose
     with console.status(f"checking the network for {shown(target)} ..."):
         result = diagnose(app.config, app.inventory, app.store, target, timeout=timeout, in_band=not oob)
+    if result.lab and not as_json:
+        err_console.print(f"[cyan]{shown(result.lab)}[/cyan]", highlight=False, soft_wrap=True)
     if as_json:
         emit_json(result.model_dump(mode="json"))
         sys.exit(0 if result.verdict == "healthy" else 1)

@@ -36,6 +36,7 @@ def main() -> None:
     from netops.config import load_config
     from netops.lab.build import lab_down
     from netops.lab.handle import start_lab
+    from netops.lab.overlay import active_overlay
     from netops.lab.state import load_state
     from netops.models.inventory import ROUTER_ROLES
     from netops.sources.inventory import load_inventory
@@ -53,7 +54,8 @@ def main() -> None:
     try:
         plain_times, netops_times = [], []
         for i in range(args.repeat):
-            nr = build_nornir(config, workers=30, checked=inv).filter(filter_func=lambda h: h.name in set(routers))
+            nr = build_nornir(config, workers=30, checked=inv, lab=active_overlay(config)).filter(
+                filter_func=lambda h: h.name in set(routers))
             prepare_napalm(nr, 15)
             started = time.perf_counter()
             result = nr.with_runner(ThreadedRunner(num_workers=30)).run(task=napalm_get, getters=["config"])

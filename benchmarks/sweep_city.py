@@ -45,7 +45,7 @@ def run(config: Config, args: argparse.Namespace) -> int:
     print(f"{'run':>3} {'wall s':>7} {'cpu s':>6} {'dev/s':>6} {'ok':>4} {'failed':>6}  link states")
     for n in range(1, args.repeat + 1):
         cpu, wall = cpu_seconds(), time.perf_counter()
-        snapshot = sweep(config, inventory, request)
+        snapshot = sweep(config, inventory, request, lab=overlay)
         wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
         devices = len(snapshot.observations) + len(snapshot.failures)
         states = dict(sorted(Counter(lo.state.value for lo in snapshot.links.values()).items()))

@@ -47,11 +47,6 @@ class Route:
     def cables(self) -> list[str]:
         return [h.cable for h in self.hops]
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"from": self.start, "to": self.end, "hops": len(self.hops), "length_m": self.length_m,
-                "bottleneck_mbps": self.bottleneck_mbps, "fibres": [h.__dict__ for h in self.hops],
-                "ducts": sorted({d for h in self.hops for d in h.ducts})}
-
 
 def _length(attrs: dict[str, Any]) -> int:
     return attrs.get("length_m") or 1

@@ -245,14 +245,6 @@ class PDRisk:
     verdict: Verdict
     cut_by: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, object]:
-        return {"code": self.code, "name": self.name, "kind": self.kind, "routers": self.routers,
-                "disjoint_paths": min(self.edge_disjoint, self.node_disjoint),
-                "edge_disjoint_paths": self.edge_disjoint, "node_disjoint_paths": self.node_disjoint,
-                "paths_capped": self.paths_capped, "min_ducts_to_isolate": self.min_ducts,
-                "min_duct_set": self.min_duct_set, "duct_search_stopped_at_bound": self.duct_search_bounded,
-                "verdict": self.verdict.value, "cut_by": self.cut_by}
-
 
 @dataclass
 class Violation:

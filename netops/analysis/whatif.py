@@ -70,12 +70,6 @@ class Reroute:
     capacity_before_mbps: float
     capacity_after_mbps: float
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"pd": self.pd, "hops_before": len(self.before.hops), "length_before_m": self.before.length_m,
-                "hops_after": len(self.after.hops), "length_after_m": self.after.length_m,
-                "path_after": self.after.cables, "bottleneck_after_mbps": self.after.bottleneck_mbps,
-                "capacity_before_mbps": self.capacity_before_mbps, "capacity_after_mbps": self.capacity_after_mbps}
-
 
 @dataclass
 class WhatIf:
@@ -85,11 +79,6 @@ class WhatIf:
     isolated_pds: list[str]
     isolated_devices: list[str]
     reroutes: list[Reroute] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"failures": self.failures, "links_cut": self.links_cut, "nodes_failed": self.nodes_failed,
-                "isolated_pds": self.isolated_pds, "isolated_devices": self.isolated_devices,
-                "reroutes": [r.as_dict() for r in self.reroutes]}
 
 
 class Capacity:

@@ -12,10 +12,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 import networkx as nx
+from pydantic import BaseModel
 
 from netops.analysis.audit_findings import findings_of
 from netops.analysis.graph import declared_graph
 from netops.analysis.redundancy import TopologyCheck
+from netops.app.session import Session
 from netops.app.topology import run_check
 from netops.app.vps import vps_service
 from netops.config import Config
@@ -218,3 +220,15 @@ def build_audit(config: Config, inv: Inventory, store: Store, lang: str = "id", 
     report.id = audit_reports.save(store, report)
     return AuditBuild(report, graph, check)
 
+
+
+class AuditListed(BaseModel):
+    id: int
+    generated_at: str
+    actor: str
+    lang: str
+
+
+def stored_reports(session: Session) -> list[AuditListed]:
+    """Stored audit reports, newest first."""
+    return [AuditListed.model_validate(row) for row in audit_reports.list_reports(session.store)]

@@ -12,8 +12,8 @@ import difflib
 import ipaddress
 import re
 import time
+from pathlib import Path
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 
 import networkx as nx
 
@@ -22,11 +22,11 @@ from netops.analysis.paths import pd_routes
 from netops.analysis.redundancy import check_topology
 from netops.analysis.rootcause import Cause, Symptoms, cables_of, indistinguishable, rank_causes, whatif_failures
 from netops.analysis.whatif import what_if
-from netops.collect.base import CollectOptions
-from netops.collect.probe import probe
-from netops.collect.sweep import SweepRequest, default_collectors, sweep
+from netops.app.lab_use import lab_overlay, notice
+from netops.app.sweep import live_sweep
 from netops.config import Config
-from netops.errors import NotFoundError
+from netops.errors import InputError, NotFoundError
+from netops.files import write_private
 from netops.models.diagnosis import CandidateCause, Diagnosis, Place
 from netops.models.names import canonical_interface, short_host
 from netops.models.observation import FailureReason, Snapshot
@@ -120,26 +120,19 @@ def diagnose(config: Config, inv: Inventory, store: Store, target: str, timeout:
     started = time.perf_counter()
     pd, devices = resolve_target(config, inv, target, store)
     g = declared_graph(inv) if scope is None else restrict(declared_graph(inv), scope)
-    previous = None
+    previous, lab = None, None
     if snapshot is None:
         previous = latest_snapshot(store)
-        from netops.collect.nornir_init import build_nornir
-        nr = build_nornir(config, workers=200, checked=inv)
-        if scope is not None:
-            nr = nr.filter(filter_func=lambda h: h.name in set(scope))
-        addresses = {name: str(host.hostname) for name, host in nr.inventory.hosts.items() if host.hostname}
-        with ThreadPoolExecutor(1) as pool:       # the NOC's pings run while the sweep asks SNMP
-            pings = pool.submit(probe, addresses)
-            snapshot = sweep(config, inv, SweepRequest(options=CollectOptions(timeout=timeout, retries=1,
-                                                                              concurrency=200)), nr=nr,
-                             collectors=default_collectors(config, snmp_workload="links"))
-            loss = {host: r.loss for host, r in pings.result().items() if r.sent}
+        overlay = lab_overlay(config)
+        lab = notice(overlay)
+        snapshot, loss = live_sweep(config, inv, scope, timeout, overlay, pings=True)
         snapshot.id = save_snapshot(store, snapshot)
     symptoms = symptoms_of(snapshot, inv, g, loss)
     restarted = _restarted_since(previous, snapshot)
     ranked = rank_causes(g, symptoms, in_band)
     result = Diagnosis(target=target, target_pd=pd, target_devices=devices, at=dt.datetime.now(dt.UTC),
                        seconds=0.0, verdict="healthy", cause=None, confidence="high", snapshot_id=snapshot.id,
+                       lab=lab.text if lab else None,
                        candidates=[CandidateCause(cause=r.label, contradictions=r.contradictions, explained=r.explained,
                                                   unexplained=r.unexplained[:10], wrong=r.wrong[:10]) for r in ranked],
                        not_seen=sorted(f"{h}: {f.reason.value}" for h, f in snapshot.failures.items()
@@ -253,3 +246,15 @@ def _field_action(causes: tuple[Cause, ...], place: list[Place]) -> str:
         return "Console to the device: the management plane is dead while ports stay up; reload if needed."
     return "Check the routing daemon (OSPF) on the device: ports up, traffic dropped."
 
+
+def page_path(path: str) -> Path:
+    """Where `--html` will write, refused (InputError) before any traffic when its folder does not exist."""
+    if not Path(path).resolve().parent.is_dir():
+        raise InputError.at(path, None, "--html", "cannot write the page: its folder does not exist")
+    return Path(path)
+
+
+def save_page(result: Diagnosis, path: Path, lang: str) -> None:
+    """The diagnosis as one self-contained HTML page (netops.report.diagnosis_html), written atomically."""
+    from netops.report.diagnosis_html import render_diagnosis_html
+    write_private(path, render_diagnosis_html(result, lang))

@@ -16,15 +16,16 @@ from pydantic import BaseModel
 
 from netops.analysis.graph import declared_graph
 from netops.analysis.waves import plan_waves, risks
+from netops.app.session import Session
 from netops.config import Config
 from netops.errors import InputError, NetopsError
 from netops.models.playbook import HostSelector
 from netops.models.playbook_run import PlaybookRun, TaskResult
 from netops.sources.inventory import Inventory
-from netops.sources.playbooks import load_playbook
+from netops.sources.playbooks import load_playbook, playbook_json_schema
 from netops.store.audit import current_actor
 from netops.store.db import Store
-from netops.store.runs import save_run
+from netops.store.runs import list_runs, save_run
 from netops.tasks.registry import TASK_TYPES, HostOutcome, RunContext, TaskType, options_of
 
 Progress = Callable[[str, int], None]      # (task name, hosts it runs on)
@@ -95,9 +96,14 @@ def run_playbook(config: Config, inv: Inventory, store: Store, path: Path, *, li
             raise RiskRefused("pre-flight refused: " + "; ".join(run.risks) + " (run with --accept-risk to go on)")
     else:
         run.waves = [hosts]
+    from netops.app.lab_use import lab_overlay, notice
     from netops.collect.nornir_init import build_nornir
-    ctx = RunContext(config=config, inventory=inv, store=store, hosts=hosts, check=check,
-                     nornir=build_nornir(config, workers=playbook.concurrency, checked=inv) if hosts else None)
+    overlay = lab_overlay(config)
+    said = notice(overlay)
+    run.lab = said.text if said and hosts else None
+    ctx = RunContext(config=config, inventory=inv, store=store, hosts=hosts, check=check, lab=overlay,
+                     nornir=build_nornir(config, workers=playbook.concurrency, checked=inv, lab=overlay)
+                     if hosts else None)
     failed: set[str] = set()
     stopped = False
     for task in playbook.tasks:
@@ -128,3 +134,23 @@ def run_playbook(config: Config, inv: Inventory, store: Store, path: Path, *, li
     run.finished_at = dt.datetime.now(dt.UTC)
     run.id = save_run(store, run)
     return run
+
+
+class RunListed(BaseModel):
+    id: int
+    playbook: str
+    sha256: str
+    actor: str
+    started_at: str
+    check_only: bool
+    failed: int
+
+
+def play_history(session: Session, playbook: str | None = None) -> list[RunListed]:
+    """Stored runs, newest first."""
+    return [RunListed.model_validate(row) for row in list_runs(session.store, playbook)]
+
+
+def playbook_schema() -> str:
+    """The JSON Schema of playbook files (schemas/playbook.schema.json)."""
+    return playbook_json_schema()

@@ -74,6 +74,11 @@ def configured_store_url(config: Config) -> str:
     return config.store_url
 
 
+def has_password(url: str) -> bool:
+    """Whether a store URL carries a password (visible to other users when given on a command line)."""
+    return bool(parse_url(url).password)
+
+
 def open_existing(url: str) -> Store:
     """A store to read as it is (no migration); a SQLite file that is not there is an error, not a new store."""
     parsed = parse_url(url)

@@ -1,14 +1,18 @@
-"""Service Desk use cases: escalation runs and attaches a diagnosis; the monthly report per PD."""
+"""Service Desk use cases: open, escalate (a diagnosis attached), assign, note, resolve; incidents; the
+monthly report per PD. The CLI and the web call these with the command's Session; results are pydantic."""
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from pydantic import BaseModel
+
 from netops.app.diagnose import diagnose
+from netops.app.session import Session
 from netops.config import Config
 from netops.errors import InputError
-from netops.models.ticket import Priority, Ticket
+from netops.models.ticket import Incident, Priority, Ticket
 from netops.sources.inventory import Inventory
 from netops.store import tickets as store_tickets
 from netops.store.db import Store
@@ -31,7 +35,15 @@ def escalate(config: Config, inv: Inventory, store: Store, ticket_id: int, timeo
     return store_tickets.escalate(store, ticket_id, found)
 
 
-def monthly_report(store: Store, month: str) -> list[dict[str, Any]]:
+class MonthRow(BaseModel):
+    pd: str
+    opened: int
+    resolved: int
+    breaches: int
+    mean_hours_to_resolve: float | None
+
+
+def monthly_report(store: Store, month: str) -> list[MonthRow]:
     """Per PD for one month (YYYY-MM): tickets opened, resolved, mean hours to resolve, SLA breaches."""
     try:
         start = dt.datetime.strptime(month, "%Y-%m").replace(tzinfo=dt.UTC)
@@ -48,6 +60,35 @@ def monthly_report(store: Store, month: str) -> list[dict[str, Any]]:
         if t.resolved_at:
             row["resolved"] += 1
             row["hours"].append((t.resolved_at - t.opened_at).total_seconds() / 3600)
-    return [{"pd": pd, "opened": r["opened"], "resolved": r["resolved"], "breaches": r["breaches"],
-             "mean_hours_to_resolve": round(sum(r["hours"]) / len(r["hours"]), 2) if r["hours"] else None}
+    return [MonthRow(pd=pd, opened=r["opened"], resolved=r["resolved"], breaches=r["breaches"],
+                     mean_hours_to_resolve=round(sum(r["hours"]) / len(r["hours"]), 2) if r["hours"] else None)
             for pd, r in sorted(rows.items())]
+
+
+def get_ticket(session: Session, ticket_id: int) -> Ticket:
+    return store_tickets.get_ticket(session.store, ticket_id)
+
+
+def assign(session: Session, ticket_id: int, who: str) -> Ticket:
+    return store_tickets.assign(session.store, ticket_id, who)
+
+
+def note(session: Session, ticket_id: int, text: str) -> Ticket:
+    return store_tickets.note(session.store, ticket_id, text)
+
+
+def resolve(session: Session, ticket_id: int, resolution: str) -> Ticket:
+    return store_tickets.resolve(session.store, ticket_id, resolution)
+
+
+def tickets(session: Session, open_only: bool = False, pd: str | None = None) -> list[Ticket]:
+    return store_tickets.list_tickets(session.store, open_only, pd.upper() if pd else None)
+
+
+def incidents(session: Session, open_only: bool = False) -> list[Incident]:
+    return store_tickets.list_incidents(session.store, open_only)
+
+
+def resolve_incident(session: Session, incident_id: int, resolution: str) -> Incident:
+    """Resolve an incident and every ticket in it."""
+    return store_tickets.resolve_incident(session.store, incident_id, resolution)

@@ -27,9 +27,10 @@ from netops.analysis.graph import declared_graph, restrict
 from netops.analysis.rootcause import Cause, cables_of, parse_label, rank_causes, whatif_failures
 from netops.analysis.whatif import what_if
 from netops.app.diagnose import symptoms_of
-from netops.collect.base import CollectOptions
+from netops.app.lab_use import lab_overlay
+from netops.app.sweep import live_sweep
 from netops.collect.snmp.traps import TrapDecoder, TrapReceiver
-from netops.collect.sweep import SweepRequest, default_collectors, snmp_credentials, sweep
+from netops.collect.sweep import snmp_credentials
 from netops.config import Config
 from netops.errors import ConfigError
 from netops.models.observation import Snapshot
@@ -87,13 +88,8 @@ def _notify(url: str | None, event: WatchEvent, state: WatchState) -> None:
 
 
 def live_poll(config: Config, inv: Inventory, scope: list[str] | None, timeout: float) -> Snapshot:
-    """One bounded sweep of the devices in scope (every device by default)."""
-    from netops.collect.nornir_init import build_nornir
-    nr = build_nornir(config, workers=200, checked=inv)
-    if scope is not None:
-        nr = nr.filter(filter_func=lambda h: h.name in set(scope))
-    return sweep(config, inv, SweepRequest(options=CollectOptions(timeout=timeout, retries=1, concurrency=200)), nr=nr,
-                 collectors=default_collectors(config, snmp_workload="links"))
+    """One bounded sweep of the devices in scope (every device by default), through the lab when one is up."""
+    return live_sweep(config, inv, scope, timeout, lab_overlay(config))[0]
 
 
 def watch_cycle(config: Config, inv: Inventory, store: Store, state: WatchState, scope: list[str] | None = None,
@@ -153,7 +149,7 @@ def trap_receiver(config: Config, inv: Inventory, listen: str) -> TrapReceiver:
     host, _, port = listen.rpartition(":")
     if not host or not port.isdigit() or not 0 < int(port) < 65536:
         raise ConfigError(f"trap listen address {listen!r} is not HOST:PORT")
-    lookup = snmp_credentials(config)
+    lookup = snmp_credentials(config, lab_overlay(config))
     accepted = [c for c in (lookup(name) for name in inv.devices) if c is not None]
     try:
         return TrapReceiver(TrapDecoder(accepted), host.strip("[]"), int(port)).start()

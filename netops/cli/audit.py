@@ -50,10 +50,10 @@ def report_cmd(app: AppContext, out_dir: Path, formats: str, lang: str, since: i
 @pass_app
 def list_cmd(app: AppContext, as_json: bool) -> None:
     """Stored audit reports, newest first."""
-    from netops.store.audit_reports import list_reports
-    rows = list_reports(app.store)
+    from netops.app.audit import stored_reports
+    rows = stored_reports(app)
     if as_json:
-        emit_json(rows)
+        emit_json([r.model_dump(mode="json") for r in rows])
         return
     console.print(table("Audit reports", ["id", "generated", "by", "lang"],
-                        [(r["id"], r["generated_at"], r["actor"], r["lang"]) for r in rows]))
+                        [(r.id, r.generated_at, r.actor, r.lang) for r in rows]))

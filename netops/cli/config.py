@@ -2,19 +2,14 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
+from netops.app import configs as app_configs
 from netops.cli.context import AppContext, pass_app
-from netops.report.output import console, emit_json, shown, table
+from netops.report.output import console, emit_json, table
 
 REPOSITORY_HELP = "The backup repository (default: var/configs under the project, as the backup task writes)."
-
-
-def _repo(app: AppContext, repository: str | None) -> Path:
-    path = Path(repository or "var/configs")
-    return path if path.is_absolute() else app.config.root / path
 
 
 @click.group("config")
@@ -29,13 +24,12 @@ def command() -> None:
 @pass_app
 def history_cmd(app: AppContext, host: str, repository: str | None, as_json: bool) -> None:
     """The backups in which HOST's config changed, newest first."""
-    from netops.configs.gitstore import history
-    revisions = history(_repo(app, repository), host)
+    revisions = app_configs.config_history(app, host, repository)
     if as_json:
-        emit_json([r.__dict__ for r in revisions])
+        emit_json([r.model_dump(mode="json") for r in revisions])
         return
-    console.print(table(f"{shown(host)}: {len(revisions)} change(s)", ["commit", "at", "message"],
-                        [(r.commit[:12], r.at, shown(r.message)) for r in revisions]))
+    console.print(table(f"{host}: {len(revisions)} change(s)", ["commit", "at", "message"],
+                        [(r.commit[:12], r.at, r.message) for r in revisions]))
 
 
 @command.command("diff")
@@ -48,9 +42,8 @@ def history_cmd(app: AppContext, host: str, repository: str | None, as_json: boo
 def diff_cmd(app: AppContext, host: str, rev_a: str | None, rev_b: str | None, repository: str | None,
              as_json: bool) -> None:
     """HOST's config between two backups (default: its last two changes)."""
-    from netops.configs.gitstore import diff
-    text = diff(_repo(app, repository), host, rev_a, rev_b)
+    result = app_configs.config_diff(app, host, rev_a, rev_b, repository)
     if as_json:
-        emit_json({"host": host, "diff": text})
+        emit_json(result.model_dump(mode="json"))
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(result.diff)

@@ -2,15 +2,12 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
 from netops.cli.context import AppContext, pass_app
-from netops.errors import InputError
-from netops.files import write_private
 from netops.report.i18n import DEFAULT_LANG, LANGS
-from netops.report.output import console, emit_json, shown, table
+from netops.report.output import console, emit_json, err_console, shown, table
 
 
 @click.command("diagnose")
@@ -26,14 +23,14 @@ from netops.report.output import console, emit_json, shown, table
 def command(app: AppContext, target: str, timeout: float, oob: bool, html_out: str | None, lang: str,
             as_json: bool) -> None:
     """TARGET is a PD code, a device, an IP address, a VPS name or a ticket (T-12). Exit 1 when a fault is found."""
-    from netops.app.diagnose import diagnose
-    if html_out and not Path(html_out).resolve().parent.is_dir():      # said before any traffic, not after
-        raise InputError.at(html_out, None, "--html", "cannot write the page: its folder does not exist")
+    from netops.app.diagnose import diagnose, page_path, save_page
+    page = page_path(html_out) if html_out else None                  # said before any traffic, not after
     with console.status(f"checking the network for {shown(target)} ..."):
         result = diagnose(app.config, app.inventory, app.store, target, timeout=timeout, in_band=not oob)
-    if html_out:
-        from netops.report.diagnosis_html import render_diagnosis_html
-        write_private(Path(html_out), render_diagnosis_html(result, lang))
+    if page is not None:
+        save_page(result, page, lang)
+    if result.lab and not as_json:
+        err_console.print(f"[cyan]{shown(result.lab)}[/cyan]", highlight=False, soft_wrap=True)
     if as_json:
         emit_json(result.model_dump(mode="json"))
         sys.exit(0 if result.verdict == "healthy" else 1)

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
+from netops.app.play import play_history, playbook_schema, run_playbook
 from netops.cli.context import AppContext, pass_app
-from netops.report.output import console, emit_json, shown, table
+from netops.report.output import console, emit_json, err_console, shown, table
 
 
 class PlayGroup(click.Group):
@@ -33,11 +34,10 @@ def command() -> None:
 @pass_app
 def run_cmd(app: AppContext, playbook: Path, limit: str | None, check: bool, accept_risk: bool, as_json: bool) -> None:
     """Run PLAYBOOK; exit 1 when any host failed."""
-    from rich.progress import Progress
+    from rich.progress import Progress, TaskID
 
-    from netops.app.play import run_playbook
     with Progress(console=console, disable=as_json, transient=True) as bar:
-        current: list[int] = []
+        current: list[TaskID] = []
 
         def progress(task: str, hosts: int) -> None:
             if current:
@@ -45,6 +45,8 @@ def run_cmd(app: AppContext, playbook: Path, limit: str | None, check: bool, acc
             current[:] = [bar.add_task(f"{shown(task)} ({hosts} host(s))", total=1)]
         run = run_playbook(app.config, app.inventory, app.store, playbook, limit=limit, check=check,
                            accept_risk=accept_risk, progress=progress)
+    if run.lab and not as_json:
+        err_console.print(f"[cyan]{shown(run.lab)}[/cyan]", highlight=False, soft_wrap=True)
     if as_json:
         emit_json({**run.model_dump(mode="json"), "recap": run.recap(), "failed_hosts": run.failed_hosts})
     else:
@@ -67,14 +69,13 @@ def run_cmd(app: AppContext, playbook: Path, limit: str | None, check: bool, acc
 @pass_app
 def history_cmd(app: AppContext, playbook: str | None, as_json: bool) -> None:
     """Stored runs, newest first."""
-    from netops.store.runs import list_runs
-    rows = list_runs(app.store, playbook)
+    rows = play_history(app, playbook)
     if as_json:
-        emit_json(rows)
+        emit_json([r.model_dump(mode="json") for r in rows])
         return
     console.print(table("Playbook runs", ["id", "playbook", "started", "by", "check", "failed hosts", "sha256"],
-                        [(r["id"], shown(r["playbook"]), r["started_at"], shown(r["actor"]), "yes" if r["check_only"] else "",
-                          r["failed"], r["sha256"][:12]) for r in rows]))
+                        [(r.id, r.playbook, r.started_at, r.actor, "yes" if r.check_only else "", r.failed,
+                          r.sha256[:12]) for r in rows]))
 
 
 @command.command("schema")
@@ -82,8 +83,7 @@ def history_cmd(app: AppContext, playbook: str | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="The schema is JSON already; accepted for symmetry.")
 def schema_cmd(output: Path | None, as_json: bool) -> None:
     """The JSON Schema of playbook files (regenerates schemas/playbook.schema.json)."""
-    from netops.sources.playbooks import playbook_json_schema
-    text = playbook_json_schema()
+    text = playbook_schema()
     if output:
         output.write_text(text, encoding="utf-8")
     else:

@@ -11,16 +11,14 @@ from pathlib import Path
 import click
 
 from netops.app import store_admin
-from netops.app.store_admin import CheckResult
 from netops.cli.context import AppContext, pass_app
 from netops.report.output import console, emit_json, err_console, table
-from netops.store.db import parse_url
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 
 
 def _argument_url(url: str) -> str:
-    if parse_url(url).password:
+    if store_admin.has_password(url):
         err_console.print("[yellow]warning[/yellow] a password on the command line is visible to other users "
                           "(ps, shell history): prefer NETOPS_STORE or store_password in the secrets file",
                           highlight=False)
@@ -31,7 +29,7 @@ def _rows_table(title: str, rows: dict[str, int]) -> None:
     console.print(table(title, ["table", "rows"], sorted(rows.items())))
 
 
-def _print_check(result: CheckResult) -> None:
+def _print_check(result: store_admin.CheckResult) -> None:
     console.print(table(f"{result.store} ({result.backend})", ["check", "ok", "detail"],
                         [(c.name, "yes" if c.ok else "NO", c.detail) for c in result.checks]), highlight=False)
     console.print("store is sound" if result.ok else "[red]store has problems[/red]", highlight=False)

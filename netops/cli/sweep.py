@@ -5,122 +5,43 @@ from __future__ import annotations
 import sys
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
+from netops.app.sweep import DEFAULTS, VIA_HELP, SweepAsk, run_sweep
 from netops.cli.context import AppContext, pass_app
-from netops.cli.snapshots import print_snapshot, snapshot_json
-from netops.collect.base import CollectOptions, CollectResult
-from netops.collect.sweep import VIAS, SweepRequest, sweep
 from netops.models.inventory import Role
-from netops.models.observation import DeviceFailure
-from netops.report.output import emit_json, err_console
-from netops.store.snapshots import save_snapshot
-
-
-class RichProgress:
-    """One bar per collector, on stderr so `--json` output stays clean."""
-
-    def __init__(self, progress: Progress):
-        self.progress = progress
-        self.tasks: dict[str, TaskID] = {}
-        self.failed: dict[str, int] = {}
-
-    def start(self, collector: str, total: int) -> None:
-        self.failed[collector] = 0
-        self.tasks[collector] = self.progress.add_task(collector, total=total, failed=0)
-
-    def advance(self, collector: str, result: CollectResult) -> None:
-        if isinstance(result, DeviceFailure):
-            self.failed[collector] += 1
-        self.progress.update(self.tasks[collector], advance=1, failed=self.failed[collector])
-
-
-def _via(value: str) -> tuple[str, ...]:
-    parts = tuple(dict.fromkeys(p.strip() for p in value.split(",") if p.strip()))
-    bad = [p for p in parts if p not in VIAS]
-    if bad or not parts:
-        raise click.BadParameter(
-            f"{value!r}: choose from {', '.join(VIAS)} (comma-separated)", param_hint="--via"
-        )
-    return parts
+from netops.report.output import emit_json
+from netops.report.progress import sweep_progress
+from netops.report.snapshot_view import print_report
 
 
 @click.command("sweep")
 @click.option("--pd", "pds", multiple=True, help="Only devices of this PD code (repeatable).")
-@click.option(
-    "--role",
-    "roles",
-    multiple=True,
-    type=click.Choice([r.value for r in Role]),
-    help="Only this role (repeatable).",
-)
+@click.option("--role", "roles", multiple=True, type=click.Choice([r.value for r in Role]),
+              help="Only this role (repeatable).")
 @click.option("--platform", "platforms", multiple=True, help="Only this platform (repeatable).")
-@click.option(
-    "--filter", "filters", multiple=True, help="Nornir F filter key=value, e.g. data__role=pd-edge (AND)."
-)
-@click.option("--via", default=None, help="Collectors, comma-separated: snmp,napalm,cli [default: snmp].")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=None,
-    help="Per-request timeout, seconds [default: 3].",
-)
-@click.option("--retries", type=click.IntRange(min=0), default=None, help="Retries per request [default: 1].")
-@click.option(
-    "--concurrency", type=click.IntRange(min=1), default=None, help="Devices at once [default: 200]."
-)
-@click.option(
-    "--json", "as_json", is_flag=True, help="Machine-readable output: counts, snapshot id, devices, links."
-)
+@click.option("--filter", "filters", multiple=True,
+              help="Nornir F filter key=value, e.g. data__role=pd-edge (AND).")
+@click.option("--via", default=None, help=VIA_HELP)
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=None,
+              help=f"Per-request timeout, seconds [default: {DEFAULTS.timeout:g}].")
+@click.option("--retries", type=click.IntRange(min=0), default=None,
+              help=f"Retries per request [default: {DEFAULTS.retries}].")
+@click.option("--concurrency", type=click.IntRange(min=1), default=None,
+              help=f"Devices at once [default: {DEFAULTS.concurrency}].")
+@click.option("--all", "everything", is_flag=True, help="Also list every device and every link, not only problems.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Machine-readable output: counts, snapshot id, devices, links.")
 @pass_app
-def command(
-    app: AppContext,
-    pds: tuple[str, ...],
-    roles: tuple[str, ...],
-    platforms: tuple[str, ...],
-    filters: tuple[str, ...],
-    via: str | None,
-    timeout: float | None,
-    retries: int | None,
-    concurrency: int | None,
-    as_json: bool,
-) -> None:
+def command(app: AppContext, pds: tuple[str, ...], roles: tuple[str, ...], platforms: tuple[str, ...],
+            filters: tuple[str, ...], via: str | None, timeout: float | None, retries: int | None,
+            concurrency: int | None, everything: bool, as_json: bool) -> None:
     """Ask every selected device what it is and sees; judge every fibre link; keep a snapshot."""
-    defaults = app.config.sweep
-    base = CollectOptions()
-    options = CollectOptions(
-        timeout=timeout if timeout is not None else float(defaults.get("timeout", base.timeout)),
-        retries=retries if retries is not None else int(defaults.get("retries", base.retries)),
-        concurrency=concurrency
-        if concurrency is not None
-        else int(defaults.get("concurrency", base.concurrency)),
-    )
-    for expr in filters:
-        if "=" not in expr:
-            raise click.BadParameter(
-                f"{expr!r}: expected key=value, e.g. data__role=pd-edge", param_hint="--filter"
-            )
-    request = SweepRequest(
-        via=_via(via or str(defaults.get("via", "snmp"))),
-        pds=pds,
-        roles=roles,
-        platforms=platforms,
-        filters=filters,
-        options=options,
-    )
-    inventory = app.inventory
-    columns = (
-        TextColumn("{task.description:>7}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("[red]{task.fields[failed]} failed"),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=err_console, transient=as_json) as progress:
-        snapshot = sweep(app.config, inventory, request, progress=RichProgress(progress))
-    snapshot.id = save_snapshot(app.store, snapshot)
+    ask = SweepAsk(via=via, pds=pds, roles=roles, platforms=platforms, filters=filters, timeout=timeout,
+                   retries=retries, concurrency=concurrency)
+    with sweep_progress(transient=as_json) as progress:
+        report = run_sweep(app, ask, progress)
     if as_json:
-        emit_json(snapshot_json(snapshot))
+        emit_json(report.model_dump(mode="json"))
     else:
-        print_snapshot(snapshot)
-    sys.exit(1 if snapshot.failures else 0)
+        print_report(report, everything=everything)
+    sys.exit(1 if report.failures else 0)

@@ -3,23 +3,17 @@ from __future__ import annotations
 
 import click
 
+from netops.app import tickets as app_tickets
 from netops.cli.context import AppContext, pass_app
 from netops.models.ticket import Priority, Ticket
-from netops.report.output import console, emit_json, shown, table
+from netops.report import ticket_view as view
+from netops.report.output import console, emit_json
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 
 
 def _show(t: Ticket, as_json: bool) -> None:
-    if as_json:
-        emit_json(t.model_dump(mode="json"))
-        return
-    console.print(f"[bold]ticket {t.id}[/bold] {shown(t.pd)} {t.priority.value} {t.status.value} "
-                  f"tier {t.tier}{' incident ' + str(t.incident_id) if t.incident_id else ''}: {shown(t.summary)}")
-    for b in t.breaches:
-        console.print(f"  [red]SLA breach[/red] {shown(b)}")
-    console.print(table("Timeline", ["at", "who", "what", "text"],
-                        [(e.at.strftime("%Y-%m-%d %H:%M:%S"), shown(e.actor), e.kind, shown(e.text)) for e in t.timeline]))
+    emit_json(t.model_dump(mode="json")) if as_json else view.print_ticket(t)
 
 
 @click.group("ticket")
@@ -36,8 +30,7 @@ def command() -> None:
 @pass_app
 def open_cmd(app: AppContext, pd: str, summary: str, reporter: str, priority: str, as_json: bool) -> None:
     """Tier 1 opens a ticket for a PD."""
-    from netops.app.tickets import open_ticket
-    _show(open_ticket(app.inventory, app.store, pd, summary, reporter, priority), as_json)
+    _show(app_tickets.open_ticket(app.inventory, app.store, pd, summary, reporter, priority), as_json)
 
 
 @command.command("escalate")
@@ -48,41 +41,28 @@ def open_cmd(app: AppContext, pd: str, summary: str, reporter: str, priority: st
 @pass_app
 def escalate_cmd(app: AppContext, ticket_id: int, no_diagnosis: bool, timeout: float, as_json: bool) -> None:
     """To Tier 2: diagnose the PD now, attach the verdict, group with the incident of the same cause."""
-    from netops.app.tickets import escalate
-    _show(escalate(app.config, app.inventory, app.store, ticket_id, timeout, not no_diagnosis), as_json)
+    _show(app_tickets.escalate(app.config, app.inventory, app.store, ticket_id, timeout, not no_diagnosis), as_json)
 
 
-@command.command("assign")
-@click.argument("ticket_id", type=int)
-@click.argument("who")
-@json_option
-@pass_app
-def assign_cmd(app: AppContext, ticket_id: int, who: str, as_json: bool) -> None:
-    """Give the ticket to an engineer."""
-    from netops.store.tickets import assign
-    _show(assign(app.store, ticket_id, who), as_json)
+def _change(name: str, doc: str, argument: str | None, option: str | None) -> None:
+    """assign / note / resolve: one ticket, one value, the ticket shown after the change."""
+    action = {"assign": app_tickets.assign, "note": app_tickets.note, "resolve": app_tickets.resolve}[name]
+
+    @command.command(name, help=doc)
+    @click.argument("ticket_id", type=int)
+    @json_option
+    @pass_app
+    def run(app: AppContext, ticket_id: int, as_json: bool, value: str) -> None:
+        _show(action(app, ticket_id, value), as_json)
+
+    param = click.Argument([argument]) if argument else click.Option([f"--{option}"], required=True)
+    param.name = "value"
+    run.params.insert(1, param)
 
 
-@command.command("note")
-@click.argument("ticket_id", type=int)
-@click.option("--text", required=True)
-@json_option
-@pass_app
-def note_cmd(app: AppContext, ticket_id: int, text: str, as_json: bool) -> None:
-    """Add a line to the ticket's timeline."""
-    from netops.store.tickets import note
-    _show(note(app.store, ticket_id, text), as_json)
-
-
-@command.command("resolve")
-@click.argument("ticket_id", type=int)
-@click.option("--resolution", required=True)
-@json_option
-@pass_app
-def resolve_cmd(app: AppContext, ticket_id: int, resolution: str, as_json: bool) -> None:
-    """Close the ticket with what fixed it."""
-    from netops.store.tickets import resolve
-    _show(resolve(app.store, ticket_id, resolution), as_json)
+_change("assign", "Give the ticket to an engineer.", "who", None)
+_change("note", "Add a line to the ticket's timeline.", None, "text")
+_change("resolve", "Close the ticket with what fixed it.", None, "resolution")
 
 
 @command.command("show")
@@ -91,8 +71,7 @@ def resolve_cmd(app: AppContext, ticket_id: int, resolution: str, as_json: bool)
 @pass_app
 def show_cmd(app: AppContext, ticket_id: int, as_json: bool) -> None:
     """One ticket with its timeline and SLA breaches."""
-    from netops.store.tickets import get_ticket
-    _show(get_ticket(app.store, ticket_id), as_json)
+    _show(app_tickets.get_ticket(app, ticket_id), as_json)
 
 
 @command.command("list")
@@ -102,15 +81,8 @@ def show_cmd(app: AppContext, ticket_id: int, as_json: bool) -> None:
 @pass_app
 def list_cmd(app: AppContext, open_only: bool, pd: str | None, as_json: bool) -> None:
     """Tickets, SLA breaches first."""
-    from netops.store.tickets import list_tickets
-    rows = list_tickets(app.store, open_only, pd.upper() if pd else None)
-    if as_json:
-        emit_json([t.model_dump(mode="json") for t in rows])
-        return
-    rows.sort(key=lambda t: (not t.breaches, t.priority.value, t.id))
-    console.print(table(f"{len(rows)} ticket(s)", ["id", "PD", "prio", "status", "tier", "incident", "SLA", "summary"],
-                        [(t.id, t.pd, t.priority.value, t.status.value, t.tier, t.incident_id or "",
-                          shown("; ".join(t.breaches)), shown(t.summary[:60])) for t in rows]))
+    rows = app_tickets.tickets(app, open_only, pd)
+    emit_json([t.model_dump(mode="json") for t in rows]) if as_json else view.print_tickets(rows)
 
 
 @command.command("incidents")
@@ -119,14 +91,8 @@ def list_cmd(app: AppContext, open_only: bool, pd: str | None, as_json: bool) ->
 @pass_app
 def incidents_cmd(app: AppContext, open_only: bool, as_json: bool) -> None:
     """Incidents: tickets whose diagnoses share a root cause."""
-    from netops.store.tickets import list_incidents
-    rows = list_incidents(app.store, open_only)
-    if as_json:
-        emit_json([i.model_dump(mode="json") for i in rows])
-        return
-    console.print(table("Incidents", ["id", "cause", "status", "opened", "PDs", "tickets"],
-                        [(i.id, shown(i.cause), i.status.value, f"{i.opened_at:%Y-%m-%d %H:%M}", shown(", ".join(i.pds)),
-                          ", ".join(map(str, i.tickets))) for i in rows]))
+    rows = app_tickets.incidents(app, open_only)
+    emit_json([i.model_dump(mode="json") for i in rows]) if as_json else view.print_incidents(rows)
 
 
 @command.command("resolve-incident")
@@ -136,11 +102,8 @@ def incidents_cmd(app: AppContext, open_only: bool, as_json: bool) -> None:
 @pass_app
 def resolve_incident_cmd(app: AppContext, incident_id: int, resolution: str, as_json: bool) -> None:
     """Resolve an incident and every ticket in it."""
-    from netops.store.tickets import resolve_incident
-    incident = resolve_incident(app.store, incident_id, resolution)
-    if as_json:
-        emit_json(incident.model_dump(mode="json"))
-    else:
+    incident = app_tickets.resolve_incident(app, incident_id, resolution)
+    emit_json(incident.model_dump(mode="json")) if as_json else \
         console.print(f"incident {incident.id} resolved with tickets {', '.join(map(str, incident.tickets))}")
 
 
@@ -149,11 +112,6 @@ def resolve_incident_cmd(app: AppContext, incident_id: int, resolution: str, as_
 @json_option
 @pass_app
 def report_cmd(app: AppContext, month: str, as_json: bool) -> None:
-    """Per PD for one month: tickets, resolved, mean hours to resolve, SLA breaches."""
-    from netops.app.tickets import monthly_report
-    rows = monthly_report(app.store, month)
-    if as_json:
-        emit_json(rows)
-        return
-    console.print(table(f"Service Desk {month}", ["PD", "opened", "resolved", "mean h to resolve", "SLA breaches"],
-                        [(r["pd"], r["opened"], r["resolved"], r["mean_hours_to_resolve"] or "", r["breaches"]) for r in rows]))
+    """Per PD for one month: tickets opened, resolved, mean hours to resolve, SLA breaches."""
+    rows = app_tickets.monthly_report(app.store, month)
+    emit_json([r.model_dump(mode="json") for r in rows]) if as_json else view.print_month(month, rows)

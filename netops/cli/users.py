@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from netops.app import users as app_users
 from netops.cli.context import AppContext, pass_app
 from netops.models.user import WebRole
 from netops.report.output import console, emit_json, shown, table
@@ -23,18 +24,12 @@ def command() -> None:
 @pass_app
 def add_cmd(app: AppContext, username: str, role: str, pd: str | None, as_json: bool) -> None:
     """Create a user; the generated password is printed once, here, and stored only as a hash."""
-    from netops.errors import InputError
-    from netops.store.users import add_user, new_password
-    code = pd.upper() if pd else None
-    if code and code not in app.inventory.pds:
-        raise InputError.at("--pd", None, "pd", f"unknown PD {pd}")
-    password = new_password()
-    user = add_user(app.store, username, WebRole(role), code, password)
+    user = app_users.add_user(app, username, WebRole(role), pd)
     if as_json:
-        emit_json({**user.model_dump(mode="json"), "password": password})
+        emit_json(user.model_dump(mode="json"))
     else:
-        console.print(f"user {shown(user.username)} ({user.role.value}{' ' + code if code else ''}) created; "
-                      f"password (shown once): {password}", highlight=False)
+        console.print(f"user {shown(user.username)} ({user.role.value}{' ' + user.pd if user.pd else ''}) created; "
+                      f"password (shown once): {user.password}", highlight=False)
 
 
 @command.command("reset")
@@ -43,11 +38,9 @@ def add_cmd(app: AppContext, username: str, role: str, pd: str | None, as_json: 
 @pass_app
 def reset_cmd(app: AppContext, username: str, as_json: bool) -> None:
     """Give the user a new generated password (printed once)."""
-    from netops.store.users import new_password, reset_password
-    password = new_password()
-    reset_password(app.store, username, password)
-    emit_json({"username": username, "password": password}) if as_json else \
-        console.print(f"new password for {shown(username)} (shown once): {password}", highlight=False)
+    new = app_users.reset_password(app, username)
+    emit_json(new.model_dump(mode="json")) if as_json else \
+        console.print(f"new password for {shown(username)} (shown once): {new.password}", highlight=False)
 
 
 @command.command("disable")
@@ -56,8 +49,7 @@ def reset_cmd(app: AppContext, username: str, as_json: bool) -> None:
 @pass_app
 def disable_cmd(app: AppContext, username: str, as_json: bool) -> None:
     """The user can no longer log in (their sessions end at the next request)."""
-    from netops.store.users import set_disabled
-    user = set_disabled(app.store, username, True)
+    user = app_users.set_disabled(app, username, True)
     emit_json(user.model_dump(mode="json")) if as_json else console.print(f"{shown(username)} disabled")
 
 
@@ -66,10 +58,9 @@ def disable_cmd(app: AppContext, username: str, as_json: bool) -> None:
 @pass_app
 def list_cmd(app: AppContext, as_json: bool) -> None:
     """Every user, without anything secret."""
-    from netops.store.users import list_users
-    users = list_users(app.store)
+    users = app_users.list_users(app)
     if as_json:
         emit_json([u.model_dump(mode="json") for u in users])
         return
     console.print(table("Web users", ["user", "role", "PD", "disabled"],
-                        [(shown(u.username), u.role.value, u.pd or "", "yes" if u.disabled else "") for u in users]))
+                        [(u.username, u.role.value, u.pd or "", "yes" if u.disabled else "") for u in users]))

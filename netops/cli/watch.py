@@ -10,7 +10,7 @@ import threading
 import click
 
 from netops.cli.context import AppContext, pass_app
-from netops.report.output import console, shown
+from netops.report.output import console, err_console, shown
 
 
 @click.command("watch")
@@ -27,7 +27,11 @@ from netops.report.output import console, shown
 def command(app: AppContext, interval: float, cycles: int | None, webhook: str | None, listen: str | None, oob: bool,
             as_json: bool) -> None:
     """Poll the network, open one incident per root cause (after two polls agree), close it when healthy."""
+    from netops.app.lab_use import lab_notice
     from netops.app.watch import WatchEvent, run_watch, trap_receiver
+    said = lab_notice(app.config)
+    if said is not None:
+        err_console.print(f"[cyan]{shown(said.text)}[/cyan]", highlight=False, soft_wrap=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
 

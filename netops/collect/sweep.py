@@ -21,18 +21,26 @@ from netops.collect.base import CollectOptions, Collector, CollectResult, failur
 from netops.collect.cli_collector import CliCollector
 from netops.collect.napalm_collector import NapalmCollector
 from netops.collect.normalize import combine, has_neighbours
-from netops.collect.nornir_init import apply_filters, build_nornir
+from netops.collect.nornir_init import apply_filters, build_nornir, parse_filter
 from netops.collect.snmp.credentials import SnmpCredentials
 from netops.collect.snmp_collector import DEFAULT_PORT, SnmpCollector, credentials_from_secrets
 from netops.config import Config
 from netops.errors import NotFoundError
-from netops.lab.overlay import active_overlay
+from netops.lab.overlay import LabOverlay
 from netops.models.observation import DeviceFailure, DeviceObservation, Snapshot
 from netops.sources.inventory import Inventory
 from netops.sources.secrets import load_secrets
 from netops.store.audit import current_actor
 
 VIAS = ("snmp", "napalm", "cli")
+
+
+class BadRequest(ValueError):
+    """A sweep request that cannot run; `field` names what was wrong (via, filter)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -49,7 +57,12 @@ class SweepRequest:
     def __post_init__(self) -> None:
         unknown = [v for v in self.via if v not in VIAS]
         if unknown or not self.via:
-            raise ValueError(f"--via {','.join(self.via)}: choose from {', '.join(VIAS)}")
+            raise BadRequest("via", f"{','.join(self.via)!r}: choose from {', '.join(VIAS)} (comma-separated)")
+        for expression in self.filters:
+            try:
+                parse_filter(expression)
+            except ValueError as exc:
+                raise BadRequest("filter", str(exc)) from exc
 
     def as_dict(self) -> dict[str, Any]:
         return {**{k: list(v) for k, v in asdict(self).items() if k != "options"}, **asdict(self.options)}
@@ -71,10 +84,10 @@ class _Silent:
         pass
 
 
-def snmp_credentials(config: Config) -> Callable[[str], SnmpCredentials | None]:
-    """Per-device SNMP credentials: the lab's while a lab is up, else the secrets."""
+def snmp_credentials(config: Config, overlay: LabOverlay | None = None) -> Callable[[str], SnmpCredentials | None]:
+    """Per-device SNMP credentials: the lab's for a device of the overlay the caller chose, else the secrets."""
     fleet, per_host = load_secrets(config.secrets_file, config.root)
-    lab = _lab_snmp_credentials(config)
+    lab = _lab_snmp_credentials(config, overlay)
 
     def lookup(host: str) -> SnmpCredentials | None:
         if lab is not None and host in lab:
@@ -84,24 +97,23 @@ def snmp_credentials(config: Config) -> Callable[[str], SnmpCredentials | None]:
     return lookup
 
 
-def _lab_snmp_credentials(config: Config) -> Mapping[str, SnmpCredentials | None] | None:
-    """The running lab's SNMP credentials for each device in it, or None when no lab is up.
+def _lab_snmp_credentials(config: Config, overlay: LabOverlay | None) -> Mapping[str, SnmpCredentials | None] | None:
+    """The lab's SNMP credentials for each device in it, or None when the caller chose no lab.
 
     The lab offers v2c and v3 authPriv; `sweep: {lab_snmp: v3}` in netops.yaml picks v3
     (default v2c: the lab is local, and v2c is what measured fast there).
     """
-    overlay = active_overlay(config)
     if overlay is None:
         return None
     creds = credentials_from_secrets(overlay.secrets.snmp, prefer=str(config.sweep.get("lab_snmp", "v2c")))
     return {host: creds for host in overlay.devices}
 
 
-def default_collectors(config: Config, snmp_workload: str = "full") -> dict[str, Collector]:
+def default_collectors(config: Config, lab: LabOverlay | None = None, snmp_workload: str = "full") -> dict[str, Collector]:
     """`snmp_workload` "links" (ports and LLDP only, about twice as fast) is what a diagnosis needs."""
     port = int(config.sweep.get("snmp_port", DEFAULT_PORT))
     return {
-        "snmp": SnmpCollector(snmp_credentials(config), port=port, workload=snmp_workload),
+        "snmp": SnmpCollector(snmp_credentials(config, lab), port=port, workload=snmp_workload),
         "napalm": NapalmCollector(),
         "cli": CliCollector(),
     }
@@ -147,16 +159,21 @@ def sweep(
     progress: SweepProgress | None = None,
     collectors: Mapping[str, Collector] | None = None,
     nr: Nornir | None = None,
+    lab: LabOverlay | None = None,
 ) -> Snapshot:
-    """Run the sweep and judge the links; the caller stores the snapshot (save_snapshot)."""
+    """Run the sweep and judge the links; the caller stores the snapshot (save_snapshot).
+
+    `lab`: the lab overlay the caller chose (its devices' drivers and credentials), None for production.
+    """
     started = datetime.now(UTC)
-    nr = nr if nr is not None else build_nornir(config, workers=min(100, request.options.concurrency), checked=inventory)
+    workers = min(100, request.options.concurrency)
+    nr = nr if nr is not None else build_nornir(config, workers=workers, checked=inventory, lab=lab)
     nr = apply_filters(
         nr, pds=request.pds, roles=request.roles, platforms=request.platforms, expressions=request.filters
     )
     if not nr.inventory.hosts:
         raise NotFoundError("no device matches the filters (see `netops inventory list`)")
-    chosen = collectors if collectors is not None else default_collectors(config)
+    chosen = collectors if collectors is not None else default_collectors(config, lab)
     per_host = collect(nr, chosen, request, progress or _Silent())
     observations: dict[str, DeviceObservation] = {}
     failures: dict[str, DeviceFailure] = {}

@@ -15,6 +15,7 @@ import networkx as nx
 from netops.config import Config, load_config
 from netops.lab import faults
 from netops.lab.build import Progress, lab_down, lab_up, quiet
+from netops.lab.overlay import LabOverlay, overlay_of
 from netops.lab.plan import LabPlan, MgmtMode, build_plan
 from netops.lab.select import select_devices
 from netops.lab.state import LabState, load_state
@@ -35,6 +36,11 @@ class LabHandle:
     def config(self) -> Config:
         """The project config with lab_state pointing here, read afresh (NETOPS_STORE of the moment applies)."""
         return load_config(self.config_file).model_copy(update={"lab_state": self.state_path})
+
+    @property
+    def overlay(self) -> LabOverlay:
+        """The lab's drivers and credentials, for `build_nornir(..., lab=)` and `sweep(..., lab=)`."""
+        return overlay_of(self.state, str(self.state_path))
 
     @property
     def state(self) -> LabState:

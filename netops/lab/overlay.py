@@ -1,8 +1,10 @@
 """What differs from production while a lab is up: platform, credentials, port names.
 
 Addresses are never translated (every lab device has exactly its inventory addresses);
-only the driver and the credentials change. Collectors call `active_overlay(config)`
-and, for a device it covers, use `platform(host)` and `secrets` instead of production's.
+only the driver and the credentials change. Nothing applies the overlay behind the caller's
+back: the app decides (netops.app.lab_use: auto-detected or chosen, and said in the output)
+and hands it to `build_nornir(..., lab=overlay)`, which applies `transform_host` as Nornir's
+inventory transform function, and to the SNMP collector's credential lookup.
 
 Port names need no translation either: the lab devices report declared names natively
 (LLDP port ids, SNMP ifName/ifDescr, NAPALM driver). `interface_names` lists the Linux
@@ -11,6 +13,9 @@ names behind them for the few places that show raw Linux names (`ip link` in a s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+from nornir.core.inventory import Host
 
 from netops.config import Config
 from netops.lab.state import LabState, load_state
@@ -57,3 +62,12 @@ def active_overlay(config: Config) -> LabOverlay | None:
     if state is None or state.phase != "up":
         return None
     return overlay_of(state, str(config.lab_state))
+
+
+def transform_host(host: Host, **options: Any) -> None:
+    """Nornir inventory transform function (option `overlay`): a lab device takes the lab's driver and login."""
+    overlay: LabOverlay = options["overlay"]
+    if overlay.covers(host.name):
+        host.platform = overlay.platform(host.name)
+        host.username = overlay.secrets.username
+        host.password = overlay.secrets.password.get_secret_value() if overlay.secrets.password else None

@@ -44,3 +44,4 @@ class Diagnosis(BaseModel):
     message_tier1: str = ""
     field_action: str = ""
     snapshot_id: int | None = None
+    lab: str | None = None                           # said when the devices were asked through the lab

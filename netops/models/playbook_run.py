@@ -29,6 +29,7 @@ class PlaybookRun(BaseModel):
     waves: list[list[str]] = Field(default_factory=list)
     risks: list[str] = Field(default_factory=list)
     results: list[TaskResult] = Field(default_factory=list)
+    lab: str | None = None          # said when the devices were asked through the lab
 
     @property
     def failed_hosts(self) -> list[str]:

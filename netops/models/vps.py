@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import Enum
 from ipaddress import IPv4Address, IPv4Network
 
@@ -213,31 +213,51 @@ class VpsState(str, Enum):
     decommissioned = "decommissioned"
 
 
-class Vps(BaseModel):
-    """One row of the VPS register, as every interface sees it."""
+def iso(at: datetime) -> str:
+    """How the register stores a time: UTC ISO 8601 to the second, so stored times compare as strings."""
+    return at.astimezone(UTC).isoformat(timespec="seconds")
+
+
+class VpsRecord(BaseModel):
+    """One row of the `vps` table, exactly its columns: what the service writes and the register reads."""
 
     id: int
     name: str
+    request_key: str
     pd: str
     purpose: str
+    purpose_slug: str
     owner: str = ""
     vcpu: int
     memory_mib: int
     disk_gib: int
     os_template: str
     host: str
-    ip: IPv4Address | None
-    ip_pool: str
-    vlan: int
     mac: str
     state: VpsState
     backup_policy: str
-    request_key: str
     created_at: datetime
     created_by: str
     changed_at: datetime
     changed_by: str
     decommissioned_at: datetime | None = None
+
+    def columns(self) -> dict[str, object]:
+        """The row as stored: timestamps as UTC ISO 8601 text to the second (comparable as strings)."""
+        row = self.model_dump(mode="python")
+        for key, value in row.items():
+            if isinstance(value, datetime):
+                row[key] = iso(value)
+        row["state"] = self.state.value
+        return row
+
+
+class Vps(VpsRecord):
+    """One VPS as every interface sees it: its register row and its current address."""
+
+    ip: IPv4Address | None
+    ip_pool: str
+    vlan: int
     ip_freed_at: datetime | None = None
 
     @property

@@ -23,8 +23,8 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from netops.errors import InputError, Issue, NotFoundError
-from netops.models.vps import PusatData, Vps
-from netops.provision.service import VpsService, iso
+from netops.models.vps import PusatData, Vps, iso
+from netops.provision.service import VpsService
 from netops.sources.yamlfile import read_text
 from netops.store import audit
 from netops.store import vps_register as reg

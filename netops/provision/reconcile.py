@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from netops.models.vps import HypervisorHost, Vps, VpsState
 from netops.provision.backends import Backend
@@ -19,9 +19,6 @@ class Drift:
     name: str
     host: str
     detail: str
-
-    def as_dict(self) -> dict[str, str]:
-        return asdict(self)
 
 
 def survey(hosts: list[HypervisorHost], backend: Backend) -> tuple[dict[str, list[tuple[str, DomainInfo]]], list[Drift]]:

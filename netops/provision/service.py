@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection
 
 from netops.errors import InputError, NotFoundError
-from netops.models.vps import PusatData, Resources, Vps, VpsState
+from netops.models.vps import PusatData, Resources, Vps, VpsRecord, VpsState, iso
 from netops.provision import ipam
 from netops.provision.backends import Backend
 from netops.provision.errors import ProvisionError
@@ -36,10 +36,6 @@ DEFAULT_GRACE = timedelta(days=30)
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
-
-
-def iso(at: datetime) -> str:
-    return at.astimezone(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -135,15 +131,15 @@ class VpsService:
             pool, ip = ipam.allocate(req.pd, pools, reg.held_addresses(conn, [p.name for p in pools]))
             vps_id = reg.next_id(conn)
             name = vps_name(req.pd, slug, next_seq(reg.names_like(conn, name_prefix(req.pd, slug)), req.pd, slug))
-            now, actor = iso(self.clock()), audit.current_actor()
-            record = {"id": vps_id, "name": name, "request_key": key, "pd": req.pd, "purpose": req.purpose,
-                      "purpose_slug": slug, "owner": req.owner, "vcpu": req.vcpu, "memory_mib": req.memory_mib,
-                      "disk_gib": req.disk_gib, "os_template": req.os_template, "host": host.name,
-                      "mac": mac_for(vps_id), "state": VpsState.requested.value,
-                      "backup_policy": req.backup_policy or self.pusat.default_backup_policy,
-                      "created_at": now, "created_by": actor, "changed_at": now, "changed_by": actor}
+            now, actor = self.clock(), audit.current_actor()
+            record = VpsRecord(id=vps_id, name=name, request_key=key, pd=req.pd, purpose=req.purpose,
+                               purpose_slug=slug, owner=req.owner, vcpu=req.vcpu, memory_mib=req.memory_mib,
+                               disk_gib=req.disk_gib, os_template=req.os_template, host=host.name,
+                               mac=mac_for(vps_id), state=VpsState.requested,
+                               backup_policy=req.backup_policy or self.pusat.default_backup_policy,
+                               created_at=now, created_by=actor, changed_at=now, changed_by=actor)
             reg.insert(conn, record, pool.name, ip, pool.vlan)
-            audit.record(conn, "vps.create", name, {**record, "ip": str(ip), "pool": pool.name})
+            audit.record(conn, "vps.create", name, {**record.columns(), "ip": str(ip), "pool": pool.name})
             vps = reg.get(conn, name)
             assert vps is not None
             if dry_run:

@@ -30,10 +30,6 @@ class QuotaUsage:
     used: Resources
     vps: int
 
-    def as_dict(self) -> dict[str, object]:
-        return {"pd": self.pd, "quota": self.quota.model_dump() if self.quota else None, "used": vars(self.used),
-                "vps": self.vps}
-
 
 def _live(vps_list: list[Vps]) -> list[Vps]:
     return [v for v in vps_list if v.live]

@@ -45,11 +45,28 @@ def emit_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(to_jsonable(obj), indent=2, sort_keys=False, default=str) + "\n")
 
 
-def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
-    """Cells are user data (escaped by `shown`) unless they are rich `Text`; the title is escaped too."""
+KEY_WIDTH_CAP = 48   # a key longer than this may wrap (folded, never cut); hostnames and cable ids are shorter
+
+
+def _cell_width(cell: Text | str) -> int:
+    return (cell if isinstance(cell, Text) else Text.from_markup(cell)).cell_len
+
+
+def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, keys: int = 1) -> Table:
+    """Cells are user data (escaped by `shown`) unless they are rich `Text`; the title is escaped too.
+
+    The first `keys` columns (hostname, cable id...) are never wrapped or cut in a narrow terminal: they
+    keep the width of their longest value; the other columns fold instead of being cut with an ellipsis.
+    """
+    cells = [[v if isinstance(v, Text) else "" if v is None else shown(v, newlines=True) for v in row]
+             for row in rows]
     t = Table(title=shown(title), title_justify="left")
-    for col in columns:
-        t.add_column(col)
-    for row in rows:
-        t.add_row(*(v if isinstance(v, Text) else "" if v is None else shown(v, newlines=True) for v in row))
+    for i, col in enumerate(columns):
+        if i < keys:
+            width = max([len(col), *(_cell_width(r[i]) for r in cells if i < len(r))])
+            t.add_column(col, no_wrap=True, min_width=min(width, KEY_WIDTH_CAP), overflow="fold")
+        else:
+            t.add_column(col, overflow="fold")
+    for cell_row in cells:
+        t.add_row(*cell_row)
     return t

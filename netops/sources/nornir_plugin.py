@@ -3,8 +3,9 @@
 Registered as a Nornir inventory plugin (entry point `NetopsInventory`), so
 `InitNornir(inventory={"plugin": "NetopsInventory"})` loads the same files as stock
 SimpleInventory, refuses them when netops' cross-checks fail, and fills username/password
-from the environment or the secrets file (never from the files themselves). While a lab
-is up, the devices in it get the lab's platform and credentials (netops.lab.overlay).
+from the environment or the secrets file (never from the files themselves). It never looks
+at a running lab: the lab's platforms and credentials are a transform the caller chooses
+(`build_nornir(..., lab=overlay)`, netops.lab.overlay.transform_host).
 """
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from nornir.core.inventory import Inventory as NornirInventory
 from nornir.plugins.inventory.simple import SimpleInventory
 
 from netops.config import Config, load_config
-from netops.lab.overlay import active_overlay
 from netops.sources.inventory import Inventory, load_inventory
 from netops.sources.secrets import load_secrets
 
@@ -37,12 +37,8 @@ class NetopsInventory:
             defaults_file=str(cfg.inventory_dir / "defaults.yaml"),
         ).load()
         fleet, per_host = load_secrets(cfg.secrets_file, cfg.root)
-        overlay = active_overlay(cfg)  # while a lab is up, its devices take the lab's driver and login
         for name, host in inv.hosts.items():
             secrets = per_host.get(name, fleet)
-            if overlay is not None and overlay.covers(name):
-                host.platform = overlay.platform(name)
-                secrets = overlay.secrets
             host.username = secrets.username
             host.password = secrets.password.get_secret_value() if secrets.password else None
         return inv

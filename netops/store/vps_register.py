@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, text
 
-from netops.models.vps import Resources, Vps, VpsState
+from netops.models.vps import Resources, Vps, VpsRecord, VpsState
 
 _LIVE = "v.state <> 'decommissioned'"
 _SELECT = """
@@ -88,12 +88,12 @@ def next_id(conn: Connection) -> int:
     return int(conn.execute(text("SELECT COALESCE(MAX(id), 0) + 1 FROM vps")).scalar_one())
 
 
-def insert(conn: Connection, record: dict[str, Any], pool: str, ip: IPv4Address, vlan: int) -> None:
-    """`record` holds every vps column; the address row is written beside it."""
-    cols = ", ".join(record)
-    conn.execute(text(f"INSERT INTO vps ({cols}) VALUES ({', '.join(':' + c for c in record)})"), record)
+def insert(conn: Connection, record: VpsRecord, pool: str, ip: IPv4Address, vlan: int) -> None:
+    """The vps row (every column, from the one row model) and the address row beside it."""
+    row = record.columns()
+    conn.execute(text(f"INSERT INTO vps ({', '.join(row)}) VALUES ({', '.join(':' + c for c in row)})"), row)
     conn.execute(text("INSERT INTO vps_ip (vps_id, pool, ip, vlan, allocated_at) VALUES (:v, :p, :ip, :vlan, :at)"),
-                 {"v": record["id"], "p": pool, "ip": str(ip), "vlan": vlan, "at": record["created_at"]})
+                 {"v": record.id, "p": pool, "ip": str(ip), "vlan": vlan, "at": row["created_at"]})
 
 
 def update(conn: Connection, vps_id: int, at: str, by: str, **fields: Any) -> None:

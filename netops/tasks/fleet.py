@@ -26,7 +26,7 @@ class Sweep:
         from netops.store.snapshots import save_snapshot
         hosts = set(ctx.hosts)
         nr = ctx.nornir.filter(filter_func=lambda h: h.name in hosts)
-        snapshot = sweep(ctx.config, ctx.inventory, SweepRequest(via=tuple(options.via)), nr=nr)
+        snapshot = sweep(ctx.config, ctx.inventory, SweepRequest(via=tuple(options.via)), nr=nr, lab=ctx.lab)
         snapshot_id = None if ctx.check else save_snapshot(ctx.store, snapshot)
         down = sorted(lid for lid, link in snapshot.links.items() if link.state.value != "up")
         status = "failed" if snapshot.failures else "ok"
@@ -75,10 +75,11 @@ class TopologyCheck:
     def run(self, ctx: RunContext, options: BaseModel) -> dict[str, HostOutcome]:
         assert isinstance(options, TopologyCheckOptions)
         from netops.analysis.graph import declared_graph
-        from netops.app.topology import check_json, run_check
+        from netops.app.topology import check_report, run_check
         g = declared_graph(ctx.inventory)
         result, suggestions = run_check(ctx.config, ctx.inventory, g, False, options.max_ducts)
         verdicts = {v: sum(1 for r in result.pds.values() if r.verdict.value == v)
                     for v in ("isolated", "single-homed", "dual-homed-shared-duct", "diverse")}
         message = ", ".join(f"{n} {v}" for v, n in verdicts.items()) + f"; {len(result.violations)} policy violation(s)"
-        return {"fleet": HostOutcome("failed" if result.violations else "ok", message, check_json(result, suggestions, g))}
+        report = check_report(result, suggestions, result.warnings).model_dump(mode="json")
+        return {"fleet": HostOutcome("failed" if result.violations else "ok", message, report)}

@@ -34,6 +34,7 @@ class RunContext:
     hosts: list[str]
     check: bool
     nornir: Any = None
+    lab: Any = None                                            # the lab overlay the app chose, or None
     shared: dict[str, Any] = field(default_factory=dict)      # e.g. the configs a backup fetched
 
 

@@ -20,9 +20,10 @@ pytestmark = pytest.mark.lab
 
 def test_audit_of_a_swept_lab_names_its_sweep(lab, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     names = set(lab.devices)
-    nr = build_nornir(lab.config).filter(filter_func=lambda h: h.name in names)
+    nr = build_nornir(lab.config, lab=lab.overlay).filter(filter_func=lambda h: h.name in names)
     inventory = load_inventory(lab.config.inventory_dir, lab.config.topology_dir)
-    snapshot = sweep(lab.config, inventory, SweepRequest(options=CollectOptions(timeout=2.0, retries=1)), nr=nr)
+    snapshot = sweep(lab.config, inventory, SweepRequest(options=CollectOptions(timeout=2.0, retries=1)),
+                     nr=nr, lab=lab.overlay)
     snapshot_id = save_snapshot(Store(lab.config.store_url), snapshot)
     result = CliRunner().invoke(cli, ["audit", "report", "--out", str(tmp_path), "--json"])
     assert result.exit_code == 0, result.output

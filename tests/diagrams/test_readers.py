@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from netops.cli.diagram import SCHEMA_PATH, diagram_json_schema
+from netops.app.diagrams import SCHEMA_PATH, diagram_json_schema
 from netops.errors import InputError
 from netops.models.diagram import Role
 from netops.sources.diagrams import read_diagram, read_diagram_file

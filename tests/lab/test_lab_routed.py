@@ -55,8 +55,8 @@ def healthy(lab: LabHandle) -> Iterator[None]:
 
 def lab_sweep(lab: LabHandle, city: Inventory) -> Snapshot:
     names = set(lab.devices)
-    nr = build_nornir(lab.config).filter(filter_func=lambda h: h.name in names)
-    return sweep(lab.config, city, SweepRequest(options=OPTIONS), nr=nr)
+    nr = build_nornir(lab.config, lab=lab.overlay).filter(filter_func=lambda h: h.name in names)
+    return sweep(lab.config, city, SweepRequest(options=OPTIONS), nr=nr, lab=lab.overlay)
 
 
 def sweep_until(lab: LabHandle, city: Inventory, done: Callable[[Snapshot], bool], limit: float = 30) -> Snapshot:

@@ -129,8 +129,9 @@ def test_lab_being_built_is_not_an_overlay(city: Inventory, tmp_path: Path) -> N
     assert active_overlay(load_config(REPO / "netops.yaml").model_copy(update={"lab_state": path})) is None
 
 
-def test_nornir_inventory_takes_lab_platform_and_login(city: Inventory, tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_lab_overlay_is_applied_only_when_the_caller_chooses_it(city: Inventory, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from netops.collect.nornir_init import build_nornir
     from netops.sources.nornir_plugin import NetopsInventory
 
     path = tmp_path / "state.json"
@@ -138,7 +139,9 @@ def test_nornir_inventory_takes_lab_platform_and_login(city: Inventory, tmp_path
     save_state(path, state)
     monkeypatch.setenv("NETOPS_USERNAME", "prod-user")
     config = load_config(REPO / "netops.yaml").model_copy(update={"lab_state": path})
-    hosts = NetopsInventory(config=config).load().hosts
+    plain = NetopsInventory(config=config).load().hosts          # a lab is up, but nobody chose it
+    assert plain["sw-disdukcapil-01"].platform != "netops_lab" and plain["sw-disdukcapil-01"].username == "prod-user"
+    hosts = build_nornir(config, lab=active_overlay(config)).inventory.hosts
     assert hosts["sw-disdukcapil-01"].platform == "netops_lab"
     assert hosts["sw-disdukcapil-01"].username == "netopslab"
     assert hosts["sw-disdukcapil-01"].password == state.secrets.password

@@ -55,9 +55,9 @@ def unseen(lab) -> list[str]:  # type: ignore[no-untyped-def]
 
 def lab_sweep(lab) -> Snapshot:  # type: ignore[no-untyped-def]
     names = set(lab.devices)
-    nr = build_nornir(lab.config).filter(filter_func=lambda h: h.name in names)
+    nr = build_nornir(lab.config, lab=lab.overlay).filter(filter_func=lambda h: h.name in names)
     return sweep(lab.config, load_inventory(lab.config.inventory_dir, lab.config.topology_dir),
-                 SweepRequest(options=OPTIONS), nr=nr)
+                 SweepRequest(options=OPTIONS), nr=nr, lab=lab.overlay)
 
 
 def sweep_until(lab, done, limit: float = SETTLE_S) -> Snapshot:  # type: ignore[no-untyped-def]
@@ -174,7 +174,7 @@ def test_snmpv3_authpriv_answers_and_a_wrong_key_is_auth(lab, healthy: None) -> 
     v3 = credentials_from_secrets(overlay.secrets.snmp, prefer="v3")
     assert v3 is not None and v3.version == "3"
     names = sorted(lab.devices)[:3]
-    nr = build_nornir(lab.config).filter(filter_func=lambda h: h.name in names)
+    nr = build_nornir(lab.config, lab=lab.overlay).filter(filter_func=lambda h: h.name in names)
     good = SnmpCollector(lambda _host: v3).collect(nr, OPTIONS, lambda _r: None)
     assert all(isinstance(r, DeviceObservation) and r.interfaces for r in good.values()), good
     wrong = SnmpCredentials.v3(v3.user or "", auth_protocol=v3.auth_protocol, auth_key="not-the-lab-key",

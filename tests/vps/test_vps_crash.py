@@ -37,7 +37,7 @@ def _create_and_hang(pusat: PusatData, pds: list[str], store_url: str, plans: st
 
     def insert_then_hang(conn: Any, record: dict[str, Any], pool: str, ip: Any, vlan: int) -> None:
         real_insert(conn, record, pool, ip, vlan)
-        os.write(fd, f"{record['name']} {ip}".encode())
+        os.write(fd, f"{record.name} {ip}".encode())
         time.sleep(120)
 
     vps_register.insert = insert_then_hang  # type: ignore[assignment]  # this forked child only

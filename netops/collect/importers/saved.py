@@ -130,6 +130,9 @@ def _device_name(raw: str) -> str:
     return raw if re.fullmatch(r"[\d.:]+", raw) else short_host(raw)
 
 
+IMPORT_FORMATS = ("auto", "suzieq", "text", "napalm-json")   # how saved outputs may be given
+
+
 def pieces_of_file(path: Path, fmt: str, platform: str, folder_platform: str = "") -> Iterator[SavedOutput]:
     """Every piece one file holds; `fmt` auto|suzieq|text|napalm-json."""
     text, digest = _read(path)
@@ -181,8 +184,8 @@ def collect_pieces(path: Path, fmt: str = "auto", platform: str = "") -> tuple[l
 
     A single file that cannot be read is an InputError; in a folder, one bad file (a screenshot in the
     contractor's zip) is listed and the others are read."""
-    if fmt not in ("auto", "suzieq", "text", "napalm-json"):
-        raise InputError.at(path, None, "--format", f"unknown format {fmt!r}; choose auto, suzieq, text or napalm-json")
+    if fmt not in IMPORT_FORMATS:
+        raise InputError.at(path, None, "format", f"unknown format {fmt!r}; choose {', '.join(IMPORT_FORMATS)}")
     if platform and not platform_family(platform) and platform != "napalm":
         known = ", ".join(sorted(set(PLATFORM_ALIASES)))
         raise InputError.at(path, None, "--platform", f"unknown platform {platform!r}; known: {known}")

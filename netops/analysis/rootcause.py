@@ -68,17 +68,17 @@ class Prediction:
 class Predictor:
     """Predictions of any set of causes over one graph (cached per cause set)."""
 
-    def __init__(self, g: nx.MultiGraph, in_band: bool = True):
+    def __init__(self, g: nx.MultiGraph[str], in_band: bool = True):
         self.g = g
         self.in_band = in_band
         self.by_duct: dict[str, set[str]] = {}
         self.incident: dict[str, set[str]] = {n: set() for n in g}
         self.ends: dict[str, tuple[str, str]] = {}
-        for u, v, key, ducts in g.edges(keys=True, data="ducts"):
+        for u, v, key, attrs in g.edges(keys=True, data=True):
             self.ends[key] = (u, v)
             self.incident[u].add(key)
             self.incident[v].add(key)
-            for duct in ducts or ():
+            for duct in attrs.get("ducts") or ():
                 self.by_duct.setdefault(duct, set()).add(key)
         self.core = [c for c in g.graph.get("core", []) if c in g]
 
@@ -110,7 +110,7 @@ class Predictor:
         silent = set(off | hung)
         if self.in_band:                 # a router whose routing died answers only out of band
             silent |= no_routes
-            h = nx.MultiGraph()
+            h: nx.MultiGraph[str] = nx.MultiGraph()
             h.add_nodes_from(n for n in self.g if n not in off | no_routes)
             h.add_edges_from((u, v) for key, (u, v) in self.ends.items() if key not in cut and u in h and v in h)
             reached: set[str] = set()
@@ -146,7 +146,7 @@ def _order(r: Ranked) -> tuple[int, int, int, int, str]:
     return (r.contradictions, -r.explained, len(r.causes), sum(KIND_ORDER[c.kind] for c in r.causes), r.label)
 
 
-def rank_causes(g: nx.MultiGraph, symptoms: Symptoms, in_band: bool = True, limit: int = 5,
+def rank_causes(g: nx.MultiGraph[str], symptoms: Symptoms, in_band: bool = True, limit: int = 5,
                 pair_pool: int = 12) -> list[Ranked]:
     """The best explanations, best first; [] when nothing is abnormal (the network is healthy)."""
     if not symptoms.abnormal:
@@ -164,7 +164,7 @@ def rank_causes(g: nx.MultiGraph, symptoms: Symptoms, in_band: bool = True, limi
     return sorted(ranked, key=_order)[:limit]
 
 
-def indistinguishable(g: nx.MultiGraph, cause: Cause, other: Cause, in_band: bool = True) -> bool:
+def indistinguishable(g: nx.MultiGraph[str], cause: Cause, other: Cause, in_band: bool = True) -> bool:
     """Two causes no observation can tell apart (a duct that holds only one fibre, and that fibre)."""
     p = Predictor(g, in_band)
     a, b = p.predict([cause]), p.predict([other])

@@ -68,7 +68,7 @@ def _live_vps(config: Config, inv: Inventory, store: Store) -> list[Vps]:
     return vps_service(config, inv, store).list(include_decommissioned=False)
 
 
-def symptoms_of(snapshot: Snapshot, inv: Inventory, g: nx.MultiGraph) -> Symptoms:
+def symptoms_of(snapshot: Snapshot, inv: Inventory, g: nx.MultiGraph[str]) -> Symptoms:
     """Devices that answered or not; every declared fibre's port state at each end that answered."""
     s = Symptoms(answered=set(snapshot.observations),
                  silent={h for h, f in snapshot.failures.items() if f.reason in SILENT_REASONS})
@@ -81,7 +81,7 @@ def symptoms_of(snapshot: Snapshot, inv: Inventory, g: nx.MultiGraph) -> Symptom
     return s
 
 
-def _place(inv: Inventory, g: nx.MultiGraph, cables: list[str]) -> list[Place]:
+def _place(inv: Inventory, g: nx.MultiGraph[str], cables: list[str]) -> list[Place]:
     out = []
     for key in cables:
         link = inv.links.get(key)
@@ -98,11 +98,11 @@ def _place(inv: Inventory, g: nx.MultiGraph, cables: list[str]) -> list[Place]:
     return out
 
 
-def _cables_of(cause: Cause, g: nx.MultiGraph) -> list[str]:
+def _cables_of(cause: Cause, g: nx.MultiGraph[str]) -> list[str]:
     if cause.kind == "fibre":
         return [cause.name]
     if cause.kind == "duct":
-        return sorted(k for _, _, k, d in g.edges(keys=True, data="ducts") if cause.name in (d or ()))
+        return sorted(k for _, _, k, d in g.edges(keys=True, data=True) if cause.name in (d.get("ducts") or ()))
     if cause.kind == "device-down":
         return sorted(k for _, _, k in g.edges(cause.name, keys=True))
     return []
@@ -180,7 +180,7 @@ def diagnose(config: Config, inv: Inventory, store: Store, target: str, timeout:
     return result
 
 
-def _evidence(causes: tuple[Cause, ...], symptoms: Symptoms, g: nx.MultiGraph) -> list[str]:
+def _evidence(causes: tuple[Cause, ...], symptoms: Symptoms, g: nx.MultiGraph[str]) -> list[str]:
     lines = []
     for c in causes:
         for key in _cables_of(c, g):

@@ -13,7 +13,7 @@ from netops.errors import InputError
 from netops.models.diagram import LanDiagram, Verdict, device_key
 from netops.models.observation import Snapshot
 from netops.sources.diagrams import DiagramRead, read_diagram
-from netops.sources.diagrams.safexml import MAX_BYTES
+from netops.sources.diagrams.limits import MAX_BYTES
 from netops.sources.inventory import Inventory
 from netops.store import submissions as subs
 from netops.store.db import Store

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -37,7 +38,7 @@ class RiskRefused(NetopsError):
 def _matches(selector: HostSelector, name: str, inv: Inventory) -> bool:
     d = inv.devices[name]
     groups = {f"pd_{d.pd.lower()}", f"platform_{d.platform}"}        # the inventory's Nornir groups
-    checks = [(selector.pd, d.pd), (selector.role, d.role), (selector.platform, d.platform),
+    checks: list[tuple[list[Any], object]] = [(selector.pd, d.pd), (selector.role, d.role), (selector.platform, d.platform),
               (selector.site, d.site), (selector.name, name)]
     if any(wanted and value not in wanted for wanted, value in checks):
         return False

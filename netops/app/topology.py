@@ -17,7 +17,7 @@ from netops.sources.candidates import load_candidates
 from netops.sources.inventory import Inventory
 
 
-def run_check(config: Config, inventory: Inventory, g: nx.MultiGraph, external: bool,
+def run_check(config: Config, inventory: Inventory, g: nx.MultiGraph[str], external: bool,
               max_ducts: int = 3) -> tuple[TopologyCheck, list[Suggestion]]:
     """Verdicts and suggestions; `external` graphs (a GraphML/GML file) get no city policies or candidates."""
     engine = FailureEngine(g)
@@ -26,7 +26,7 @@ def run_check(config: Config, inventory: Inventory, g: nx.MultiGraph, external: 
     return result, suggest_fibres(g, result, engine, candidates)
 
 
-def check_json(result: TopologyCheck, suggestions: list[Suggestion], g: nx.MultiGraph) -> dict[str, Any]:
+def check_json(result: TopologyCheck, suggestions: list[Suggestion], g: nx.MultiGraph[str]) -> dict[str, Any]:
     def ends(name: str) -> list[str]:
         return [str(x) for x in next(s.ends for s in result.bridges if s.name == name) or ()]
     return {

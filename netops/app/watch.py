@@ -128,12 +128,12 @@ def _parse(label: str) -> tuple[Cause, ...]:
     return tuple(Cause(*part.strip().split(":", 1)) for part in label.split("+"))  # type: ignore[arg-type]
 
 
-def _elements(causes: tuple[Cause, ...], g: nx.MultiGraph) -> frozenset[str]:
+def _elements(causes: tuple[Cause, ...], g: nx.MultiGraph[str]) -> frozenset[str]:
     out: set[str] = set()
     for c in causes:
         out.add(c.name)
         if c.kind == "duct":
-            out |= {k for _, _, k, d in g.edges(keys=True, data="ducts") if c.name in (d or ())}
+            out |= {k for _, _, k, d in g.edges(keys=True, data=True) if c.name in (d.get("ducts") or ())}
         elif c.kind in ("device-down", "device-hung", "routing") and c.name in g:
             out |= {k for _, _, k in g.edges(c.name, keys=True)}
         elif c.kind == "fibre":

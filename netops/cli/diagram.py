@@ -77,12 +77,12 @@ def _snapshot(app: AppContext, pd: str, against: str | None, required: bool) -> 
     if against == "live":
         from netops.collect.sweep import SweepRequest, sweep
         with Progress(console=err_console, transient=True) as progress:
-            snapshot = sweep(app.config, app.inventory, SweepRequest(pds=(pd,)), progress=_RichSweepProgress(progress))
-        return snapshot.model_copy(update={"id": save_snapshot(app.store, snapshot)})
+            fresh = sweep(app.config, app.inventory, SweepRequest(pds=(pd,)), progress=_RichSweepProgress(progress))
+        return fresh.model_copy(update={"id": save_snapshot(app.store, fresh)})
     if against is not None:
         if not against.isdigit():
             raise InputError.at("--against", None, "against", "give a snapshot id or `live`")
-        snapshot = load_snapshot(app.store, int(against))
+        snapshot: Snapshot | None = load_snapshot(app.store, int(against))
     else:
         snapshot = latest_snapshot(app.store)
     if snapshot is None or not covers(snapshot, app.inventory, pd):

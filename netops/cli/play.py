@@ -33,11 +33,11 @@ def command() -> None:
 @pass_app
 def run_cmd(app: AppContext, playbook: Path, limit: str | None, check: bool, accept_risk: bool, as_json: bool) -> None:
     """Run PLAYBOOK; exit 1 when any host failed."""
-    from rich.progress import Progress
+    from rich.progress import Progress, TaskID
 
     from netops.app.play import run_playbook
     with Progress(console=console, disable=as_json, transient=True) as bar:
-        current: list[int] = []
+        current: list[TaskID] = []
 
         def progress(task: str, hosts: int) -> None:
             if current:

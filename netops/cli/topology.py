@@ -36,7 +36,7 @@ def graph_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                         help="declared (inventory + topology files), observed (latest sweep) or a snapshot id.")(fn)
 
 
-def load_graph(app: AppContext, source: str, topology: Path | None, core: tuple[str, ...]) -> nx.MultiGraph:
+def load_graph(app: AppContext, source: str, topology: Path | None, core: tuple[str, ...]) -> nx.MultiGraph[str]:
     if topology is not None:
         g = load_topology_file(topology, core)
     elif source == "declared":

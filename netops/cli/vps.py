@@ -25,7 +25,7 @@ backend_option = click.option("--backend", type=click.Choice(BACKENDS), default=
                               help="Where VPS are made real (default: NETOPS_VPS_BACKEND, else dryrun).")
 
 
-class Size(click.ParamType):
+class Size(click.ParamType[int, str]):
     """4G, 512M, 1T: converted to the unit the register keeps (MiB for memory, GiB for disk)."""
 
     name = "size"

@@ -151,7 +151,7 @@ def observe_guarded(task: Task, via: str, on_result: OnResult, work: Callable[[]
         result = work()
     except NornirSubTaskError as exc:
         result = failure_from(task.host.name, via, exc.result[0].exception or exc)
-    except Exception as exc:  # noqa: BLE001 - every failure becomes data (classified in failure_from)
+    except Exception as exc:
         result = failure_from(task.host.name, via, exc)
     on_result(result)
     return Result(host=task.host, result=result)

@@ -1,9 +1,11 @@
 """One way to build a Nornir object over netops' inventory, with CLI filters applied."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from nornir import InitNornir
 from nornir.core import Nornir
-from nornir.core.filter import F
+from nornir.core.filter import OR, F
 from nornir.core.plugins.inventory import InventoryPluginRegister
 
 from netops.config import Config
@@ -40,8 +42,10 @@ def apply_filters(nr: Nornir, *, pds: tuple[str, ...] = (), roles: tuple[str, ..
     return nr
 
 
-def _any(filters):  # type: ignore[no-untyped-def]
-    combined = None
-    for f in filters:
-        combined = f if combined is None else combined | f
+def _any(filters: Iterable[F]) -> F | OR:
+    """The OR of one or more filters."""
+    remaining = iter(filters)
+    combined: F | OR = next(remaining)
+    for f in remaining:
+        combined = combined | f
     return combined

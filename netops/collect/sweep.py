@@ -113,7 +113,7 @@ def _run_one(
     progress.start(collector.name, len(nr.inventory.hosts))
     try:
         return collector.collect(nr, options, lambda r: progress.advance(collector.name, r))
-    except Exception as exc:  # noqa: BLE001 - a broken collector must not abort the sweep
+    except Exception as exc:
         return {host: failure_from(host, collector.name, exc) for host in nr.inventory.hosts}
 
 

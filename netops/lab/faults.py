@@ -17,6 +17,7 @@ link, duct or device changes nothing.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -28,7 +29,8 @@ from netops.errors import NetopsError, NotFoundError
 from netops.lab import daemons
 from netops.lab.build import device_routes
 from netops.lab.plan import MGMT_PORT, NOC_PORT, PLANT_NAMESPACE, CablePlan, DevicePlan
-from netops.lab.state import Fault, LabState, load_state, save_state
+from netops.lab.state import Fault as Fault  # re-exported: callers type their actions with faults.Fault
+from netops.lab.state import LabState, load_state, save_state
 from netops.lab.system import alive, ip_batch, kill_pids, namespace_pids, run
 
 SILENT_TABLE = "netops_silent"
@@ -62,7 +64,7 @@ def _device(state: LabState, device: str, router: bool = False) -> DevicePlan:
 
 def _record(state_path: Path, state: LabState, kind: str, target: str, **extra: object) -> Fault:
     fault = Fault(kind=kind, target=target, at=datetime.now(UTC).isoformat(timespec="milliseconds"),
-                  at_monotonic=time.monotonic(), **extra)  # type: ignore[arg-type]
+                  at_monotonic=time.monotonic(), **extra)
     state.faults = [f for f in state.faults if not f.same(fault)] + [fault]
     save_state(state_path, state)
     return fault
@@ -243,10 +245,8 @@ def _signal_daemons(state: LabState, dev: DevicePlan, names: tuple[str, ...], si
     for name in names:
         pid = state.pids.get(dev.hostname, {}).get(name, 0)
         if alive(pid):
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, sig)
-            except ProcessLookupError:
-                pass
 
 
 def _restart(state: LabState, dev: DevicePlan, names: tuple[str, ...]) -> None:

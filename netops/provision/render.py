@@ -169,4 +169,4 @@ def read_domain_xml(xml: str, running: bool, disk_gib: int | None = None) -> Dom
                       memory_mib=int(memory_kib // 1024),
                       disk_gib=disk_gib if disk_gib is not None else (int(meta_disk) if meta_disk else None),
                       mac=mac.get("address") if mac is not None else None, ip=meta_text("ip"),
-                      vps_id=int(meta.get("id")) if meta is not None and meta.get("id") else None, running=running)
+                      vps_id=int(vid) if meta is not None and (vid := meta.get("id")) else None, running=running)

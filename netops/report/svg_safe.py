@@ -35,7 +35,8 @@ _UNSAFE_VALUE = re.compile(r"url\((?!\s*#)|javascript:|data:|expression\(|[<>]",
 def dot_text(*lines: str) -> str:
     """Lines as a Graphviz label of plain text, control characters as spaces."""
     clean = (re.sub(r"[\x00-\x1f\x7f]", " ", line).replace("\\", "\\\\") for line in lines)
-    return graphviz.nohtml("\\n".join(clean))
+    label: str = graphviz.nohtml("\\n".join(clean))   # a str subclass Graphviz will not read as HTML
+    return label
 
 
 class DotIds:

@@ -50,6 +50,6 @@ def read_graphml(path: Path) -> TopologyRecords:
     return records
 
 
-def load_graphml(path: Path, core: Sequence[str] = ()) -> nx.MultiGraph:
+def load_graphml(path: Path, core: Sequence[str] = ()) -> nx.MultiGraph[str]:
     """Read one GraphML file into the graph shape of netops.analysis.graph (see its docstring)."""
     return build_graph(read_graphml(path), core)

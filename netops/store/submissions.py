@@ -140,10 +140,11 @@ def compliance(pds: dict[str, str], subs: Iterable[Submission], as_of: dt.date,
             in_year.add(sub.pd)
     rows = []
     for code, name in sorted(pds.items()):
-        sub = last.get(code)
-        day = sub.received_at.date() if sub else None
-        rows.append(PdStatus(pd=code, name=name, last_submission=day, last_verdict=sub.verdict if sub else None,
-                             findings=len(sub.findings) if sub else None,
-                             overdue=day is None or day < year_before(as_of),
+        latest = last.get(code)
+        latest_day = latest.received_at.date() if latest else None
+        rows.append(PdStatus(pd=code, name=name, last_submission=latest_day,
+                             last_verdict=latest.verdict if latest else None,
+                             findings=len(latest.findings) if latest else None,
+                             overdue=latest_day is None or latest_day < year_before(as_of),
                              submitted_in_year=(code in in_year) if year is not None else None))
     return rows

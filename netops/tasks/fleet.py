@@ -11,7 +11,7 @@ from netops.tasks.registry import HostOutcome, RunContext
 
 class SweepOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    via: list[Literal["snmp", "napalm", "cli"]] = Field(default_factory=lambda: ["snmp"])
+    via: list[Literal["snmp", "napalm", "cli"]] = ["snmp"]   # pydantic copies a mutable default per instance
 
 
 class Sweep:
@@ -29,7 +29,7 @@ class Sweep:
         snapshot = sweep(ctx.config, ctx.inventory, SweepRequest(via=tuple(options.via)), nr=nr)
         snapshot_id = None if ctx.check else save_snapshot(ctx.store, snapshot)
         down = sorted(lid for lid, link in snapshot.links.items() if link.state.value != "up")
-        status = "failed" if snapshot.failures else "ok"
+        status: Literal["ok", "failed"] = "failed" if snapshot.failures else "ok"
         stored = f"snapshot {snapshot_id}" if snapshot_id else "check, not stored"
         return {"fleet": HostOutcome(status, f"{stored}: {len(snapshot.observations)} answered, "
                                              f"{len(snapshot.failures)} failed, {len(down)} link(s) not up",

@@ -52,7 +52,7 @@ def _right(g: nx.MultiGraph, top: tuple[Cause, ...], truth: list[Cause], in_band
     """The named causes are the injected ones, up to causes no observation can tell apart."""
     if len(top) != len(truth):
         return False
-    return any(all(t == c or indistinguishable(g, t, c, in_band) for t, c in zip(top, order))
+    return any(all(t == c or indistinguishable(g, t, c, in_band) for t, c in zip(top, order, strict=False))
                for order in itertools.permutations(truth))
 
 

@@ -37,7 +37,7 @@ class Tagged(NamedTuple):
     value: int | bytes | str
 
 
-Value: TypeAlias = "int | bytes | str | Oid | None | Exc"
+Value: TypeAlias = "int | bytes | str | Oid | Exc | None"
 VarBind: TypeAlias = "tuple[Oid, Value]"
 
 
@@ -48,7 +48,7 @@ class Message(NamedTuple):
     request_id: int
     error_status: int
     error_index: int
-    varbinds: list[tuple[Oid, object]]
+    varbinds: list[VarBind]
 
 
 class BerError(ValueError):
@@ -183,7 +183,7 @@ def _decode_oid(raw: bytes) -> Oid:
     return head + tuple(arcs[1:])
 
 
-def _decode_value(tag: int, raw: bytes) -> object:
+def _decode_value(tag: int, raw: bytes) -> Value:
     if tag == OCTET_STRING:
         return raw
     if tag == INTEGER:
@@ -241,7 +241,7 @@ def _decode(data: bytes) -> Message:
     pos, vbl_end = read_expected(data, pos, pdu_end, SEQUENCE)
     if vbl_end != pdu_end:
         raise BerError("trailing bytes after varbind list")
-    varbinds: list[tuple[Oid, object]] = []
+    varbinds: list[VarBind] = []
     append = varbinds.append
     header, decode_oid, decode_value = read_header, _decode_oid, _decode_value
     while pos < vbl_end:  # hot loop: short-form lengths inline, long form via read_header

@@ -22,7 +22,7 @@ import socket
 import struct
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
 from netops.collect.snmp.ber import (
     GET,
@@ -118,10 +118,10 @@ class _Dispatcher(asyncio.DatagramProtocol):
     decoder turns it into a result (or an SnmpError) right here."""
 
     def __init__(self, sock: socket.socket | None = None) -> None:
-        self.pending: dict[int, tuple[Addr, asyncio.Future, Callable[[bytes], object]]] = {}
+        self.pending: dict[int, tuple[Addr, asyncio.Future[Any], Callable[[bytes], object]]] = {}
         self.sock = sock
 
-    def datagram_received(self, data: bytes, addr: tuple) -> None:  # type: ignore[override]
+    def datagram_received(self, data: bytes, addr: tuple[str | Any, int]) -> None:
         try:
             entry = self.pending.get(message_id(data))
         except BerError as exc:
@@ -173,7 +173,7 @@ class _Dispatcher(asyncio.DatagramProtocol):
                 entry[1].set_exception(SnmpRefused(f"{addr[0]}:{addr[1]} refused (ICMP port unreachable)"))
 
 
-def _expire(fut: asyncio.Future) -> None:
+def _expire(fut: asyncio.Future[Any]) -> None:
     if not fut.done():
         fut.set_result(None)
 
@@ -339,7 +339,7 @@ class V2cSession:
             if msg.error_status:
                 raise self._fail(msg)
             if not missing:
-                return msg.varbinds  # type: ignore[return-value]
+                return msg.varbinds
             got = dict(msg.varbinds)
             return [(o, Exc.NO_SUCH_OBJECT if o in missing else got.get(o, Exc.NO_SUCH_OBJECT))
                     for o in oids]
@@ -360,4 +360,4 @@ class V2cSession:
                 msg = await self._send(GET_BULK, (oid,), 0, self._max_rep)
         if msg.error_status:
             raise self._fail(msg)
-        return msg.varbinds  # type: ignore[return-value]
+        return msg.varbinds

@@ -5,7 +5,10 @@ so callers (the sweep) only ever branch on `reason`.
 """
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from netops.collect.snmp.ber import VarBind
 
 Reason = Literal["timeout", "auth", "refused", "parse", "error"]
 
@@ -15,7 +18,7 @@ class SnmpError(Exception):
 
     reason: Reason = "error"
 
-    def __init__(self, message: str, partial: list | None = None):
+    def __init__(self, message: str, partial: list[VarBind] | None = None) -> None:
         super().__init__(message)
         self.partial = partial or []
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from netops.collect.snmp import oids as O
-from netops.collect.snmp.ber import Exc, Oid, VarBind
+from netops.collect.snmp.ber import Exc, Oid, Value, VarBind
 from netops.collect.snmp.client import Session, SnmpClient
 from netops.collect.snmp.credentials import SnmpTarget
 from netops.collect.snmp.errors import Reason, SnmpError
@@ -49,7 +49,7 @@ class DeviceSnmpData:
 
     name: str
     host: str
-    system: dict[Oid, object]
+    system: dict[Oid, Value]
     tables: dict[str, list[VarBind]] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     vendor_identity: dict[str, object] = field(default_factory=dict)   # model/serial/version from the vendor MIB
@@ -130,7 +130,7 @@ async def poll_device(client: SnmpClient, target: SnmpTarget, workload: str = "f
     """
     started = time.perf_counter()
     session = await client.session(target)
-    system = {oid: value for oid, value in await session.get(O.SYSTEM) if not isinstance(value, Exc)}
+    system: dict[Oid, Value] = {oid: value for oid, value in await session.get(O.SYSTEM) if not isinstance(value, Exc)}
     data = DeviceSnmpData(target.name, target.host, system)
     enterprise = data.enterprise()
     for table in WORKLOADS[workload]:
@@ -175,7 +175,7 @@ async def poll_many(targets: Iterable[SnmpTarget], workload: str = "full", concu
                 except TimeoutError:
                     result = SnmpFailure(target.name, target.host, "timeout",
                                          f"poll not finished within {device_timeout:g}s")
-                except Exception as exc:  # noqa: BLE001 - one bad device must not end the sweep
+                except Exception as exc:
                     result = SnmpFailure(target.name, target.host, "error",
                                          f"{type(exc).__name__}: {exc}")
             if progress_cb is not None:
@@ -183,7 +183,7 @@ async def poll_many(targets: Iterable[SnmpTarget], workload: str = "full", concu
             return result
 
         results = await asyncio.gather(*(one(t) for t in targets))
-    return dict(zip(names, results))
+    return dict(zip(names, results, strict=True))
 
 
 def run_poll(targets: Iterable[SnmpTarget], workload: str = "full", concurrency: int = 100,

@@ -12,7 +12,8 @@ from typing import Protocol
 from netops.errors import InputError
 from netops.sources.diagrams import csv_reader, drawio, graphml, yaml_reader
 from netops.sources.diagrams.common import DiagramRead
-from netops.sources.diagrams.safexml import MAX_BYTES, check_size
+from netops.sources.diagrams.limits import MAX_BYTES
+from netops.sources.diagrams.safexml import check_size
 
 __all__ = [
     "READERS",

@@ -96,7 +96,7 @@ def read(data: bytes, name: str) -> DiagramRead:
 def _read_row(row: list[str], columns: list[tuple[str, str] | None], devices: dict[str, dict[str, Any]],
               links: list[dict[str, Any]], name: str, line_no: int) -> None:
     cells: dict[tuple[str, str], str] = {}
-    for col, value in zip(columns, row):
+    for col, value in zip(columns, row, strict=False):   # a short or long row is read as far as the header goes
         if col and value.strip():
             cells[col] = value.strip()
     ends = []
@@ -106,12 +106,12 @@ def _read_row(row: list[str], columns: list[tuple[str, str] | None], devices: di
             continue
         entry = devices.setdefault(device_key(device), {"name": device})
         for key, target in _DEVICE_FIELDS.items():
-            value = cells.get((side, key))
-            if value and entry.get(target, value) != value:
+            given = cells.get((side, key))
+            if given and entry.get(target, given) != given:
                 raise InputError.at(name, line_no, f"{side}_{key}",
-                                    f"{device} has {target} {entry[target]} on an earlier row and {value} here")
-            if value:
-                entry[target] = value
+                                    f"{device} has {target} {entry[target]} on an earlier row and {given} here")
+            if given:
+                entry[target] = given
         ends.append({"device": device, "interface": cells.get((side, "interface"))})
     if len(ends) == 2:
         link: dict[str, Any] = {"a": ends[0], "b": ends[1]}

@@ -9,12 +9,13 @@ devices, from the lab; they live only in memory.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from nornir.core import Nornir
 
 from netops.collect.base import CollectOptions, CollectResult, OnResult
 from netops.collect.normalize import canonicalise
-from netops.collect.snmp.credentials import SnmpCredentials, SnmpTarget
+from netops.collect.snmp.credentials import AuthProto, PrivProto, SnmpCredentials, SnmpTarget
 from netops.collect.snmp.normalize import to_failure, to_observation
 from netops.collect.snmp.poll import DeviceSnmpData, SnmpFailure, run_poll
 from netops.models.observation import DeviceFailure, FailureReason
@@ -30,9 +31,9 @@ def credentials_from_secrets(secrets: SnmpSecrets, *, prefer: str = "v3") -> Snm
     if secrets.user and secrets.auth_key and secrets.priv_key:
         v3 = SnmpCredentials.v3(
             secrets.user,
-            auth_protocol=secrets.auth_proto.lower(),  # type: ignore[arg-type]
+            auth_protocol=cast(AuthProto, secrets.auth_proto.lower()),   # SnmpSecrets validated it
             auth_key=secrets.auth_key.get_secret_value(),
-            priv_protocol=secrets.priv_proto.lower(),  # type: ignore[arg-type]
+            priv_protocol=cast(PrivProto, secrets.priv_proto.lower()),
             priv_key=secrets.priv_key.get_secret_value(),
         )
     v2c = SnmpCredentials.v2c(secrets.community.get_secret_value()) if secrets.community is not None else None

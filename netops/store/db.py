@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import quote, quote_plus
 
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
@@ -39,7 +39,7 @@ MIGRATION_LOCK = 0x6E65746F  # pg_advisory_xact_lock key: concurrent first start
 RETRY_LOCK = 0x6E657472  # pg_advisory_lock key: units of work that lost once queue for their re-run
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_conn: Any, _record: object) -> None:   # a DB-API connection of sqlite3
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA busy_timeout=30000")
@@ -48,7 +48,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.close()
 
 
-def _begin_immediate(conn) -> None:  # type: ignore[no-untyped-def]
+def _begin_immediate(conn: Connection) -> None:
     # SQLite: take the write lock at BEGIN, so read-then-write allocations cannot interleave.
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection, column, insert, select, table
@@ -84,7 +85,7 @@ def submit(store: Store, *, pd: str, filename: str, data: bytes, fmt: str, diagr
     return get_submission(store, new_id)
 
 
-def _row_to_submission(row: dict) -> Submission:  # type: ignore[type-arg]
+def _row_to_submission(row: Mapping[str, Any]) -> Submission:
     return Submission(id=row["id"], pd=row["pd"], sha256=row["sha256"], filename=row["filename"],
                       format=row["format"], received_at=row["received_at"], recorded_at=row["recorded_at"],
                       actor=row["actor"], verdict=row["verdict"], snapshot_id=row["snapshot_id"],

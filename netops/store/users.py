@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Mapping
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -38,7 +40,7 @@ def add_user(store: Store, username: str, role: WebRole, pd: str | None, passwor
     return user
 
 
-def _row(row: dict) -> User:  # type: ignore[type-arg]
+def _row(row: Mapping[str, Any]) -> User:
     return User(username=row["username"], role=WebRole(row["role"]), pd=row["pd"], disabled=bool(row["disabled"]))
 
 

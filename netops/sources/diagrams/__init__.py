@@ -27,15 +27,20 @@ __all__ = [
 
 
 class DiagramReader(Protocol):
-    FORMAT: str
-    EXTENSIONS: tuple[str, ...]
+    """A reader module: its constants (read-only, so a module's tuple literal fits) and two functions."""
+
+    @property
+    def FORMAT(self) -> str: ...
+
+    @property
+    def EXTENSIONS(self) -> tuple[str, ...]: ...
 
     def sniff(self, head: bytes) -> bool: ...
 
     def read(self, data: bytes, name: str) -> DiagramRead: ...
 
 
-READERS: tuple[DiagramReader, ...] = (drawio, graphml, yaml_reader, csv_reader)  # type: ignore[assignment]
+READERS: tuple[DiagramReader, ...] = (drawio, graphml, yaml_reader, csv_reader)
 
 
 def reader_for(name: str, data: bytes) -> DiagramReader:

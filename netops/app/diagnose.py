@@ -122,7 +122,7 @@ def diagnose(config: Config, inv: Inventory, store: Store, target: str, timeout:
         nr = build_nornir(config, workers=200, checked=inv)
         if scope is not None:
             nr = nr.filter(filter_func=lambda h: h.name in set(scope))
-        snapshot = sweep(config, inv, SweepRequest(options=CollectOptions(timeout=timeout, retries=1, concurrency=200)),
+        snapshot = sweep(config, inv, SweepRequest(options=CollectOptions(timeout=timeout)),
                          nr=nr)
         snapshot.id = save_snapshot(store, snapshot)
     symptoms = symptoms_of(snapshot, inv, g)

@@ -83,7 +83,7 @@ def live_poll(config: Config, inv: Inventory, scope: list[str] | None, timeout: 
     nr = build_nornir(config, workers=200, checked=inv)
     if scope is not None:
         nr = nr.filter(filter_func=lambda h: h.name in set(scope))
-    return sweep(config, inv, SweepRequest(options=CollectOptions(timeout=timeout, retries=1, concurrency=200)), nr=nr)
+    return sweep(config, inv, SweepRequest(options=CollectOptions(timeout=timeout)), nr=nr)
 
 
 def watch_cycle(config: Config, inv: Inventory, store: Store, state: WatchState, scope: list[str] | None = None,

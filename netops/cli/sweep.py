@@ -10,9 +10,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from netops.cli.context import AppContext, pass_app
 from netops.cli.snapshots import print_snapshot, snapshot_json
 from netops.collect.base import CollectOptions, CollectResult
-from netops.collect.sweep import VIAS, SweepRequest, sweep
+from netops.collect.sweep import SweepRequest, sweep
 from netops.models.inventory import Role
 from netops.models.observation import DeviceFailure
+from netops.models.settings import VIAS
 from netops.report.output import emit_json, err_console
 from netops.store.snapshots import save_snapshot
 
@@ -87,21 +88,14 @@ def command(
 ) -> None:
     """Ask every selected device what it is and sees; judge every fibre link; keep a snapshot."""
     defaults = app.config.sweep
-    base = CollectOptions()
-    options = CollectOptions(
-        timeout=timeout if timeout is not None else float(defaults.get("timeout", base.timeout)),
-        retries=retries if retries is not None else int(defaults.get("retries", base.retries)),
-        concurrency=concurrency
-        if concurrency is not None
-        else int(defaults.get("concurrency", base.concurrency)),
-    )
+    options = CollectOptions.from_settings(defaults, timeout=timeout, retries=retries, concurrency=concurrency)
     for expr in filters:
         if "=" not in expr:
             raise click.BadParameter(
                 f"{expr!r}: expected key=value, e.g. data__role=pd-edge", param_hint="--filter"
             )
     request = SweepRequest(
-        via=_via(via or str(defaults.get("via", "snmp"))),
+        via=_via(via) if via else defaults.via,
         pds=pds,
         roles=roles,
         platforms=platforms,

@@ -21,6 +21,7 @@ from nornir.core.inventory import ConnectionOptions, Host
 from nornir.core.task import Result, Task
 
 from netops.models.observation import DeviceFailure, DeviceObservation, FailureReason
+from netops.models.settings import SWEEP_DEFAULTS, SweepSettings
 
 # A failed device is returned as data with a one-line message; the libraries' own tracebacks
 # (Nornir logs every failed task at ERROR) must not reach the terminal through logging's
@@ -36,9 +37,17 @@ OnResult = Callable[[CollectResult], None]
 class CollectOptions:
     """Per-device timeout (seconds) and retries, and how many devices are talked to at once."""
 
-    timeout: float = 3.0
-    retries: int = 1
-    concurrency: int = 200
+    timeout: float = SWEEP_DEFAULTS.timeout
+    retries: int = SWEEP_DEFAULTS.retries
+    concurrency: int = SWEEP_DEFAULTS.concurrency
+
+    @classmethod
+    def from_settings(cls, settings: SweepSettings, *, timeout: float | None = None, retries: int | None = None,
+                      concurrency: int | None = None) -> CollectOptions:
+        """The project's `sweep:` settings, each overridden where a value is given (a command-line option)."""
+        return cls(timeout=settings.timeout if timeout is None else timeout,
+                   retries=settings.retries if retries is None else retries,
+                   concurrency=settings.concurrency if concurrency is None else concurrency)
 
     @property
     def worst_case_seconds(self) -> float:

@@ -19,10 +19,11 @@ from netops.collect.snmp.credentials import AuthProto, PrivProto, SnmpCredential
 from netops.collect.snmp.normalize import to_failure, to_observation
 from netops.collect.snmp.poll import DeviceSnmpData, SnmpFailure, run_poll
 from netops.models.observation import DeviceFailure, FailureReason
+from netops.models.settings import SWEEP_DEFAULTS
 from netops.sources.secrets import SnmpSecrets
 
 CredentialsFor = Callable[[str], "SnmpCredentials | None"]
-DEFAULT_PORT = 161
+DEFAULT_PORT = SWEEP_DEFAULTS.snmp_port
 
 
 def credentials_from_secrets(secrets: SnmpSecrets, *, prefer: str = "v3") -> SnmpCredentials | None:

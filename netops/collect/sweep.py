@@ -23,23 +23,22 @@ from netops.collect.napalm_collector import NapalmCollector
 from netops.collect.normalize import combine, has_neighbours
 from netops.collect.nornir_init import apply_filters, build_nornir
 from netops.collect.snmp.credentials import SnmpCredentials
-from netops.collect.snmp_collector import DEFAULT_PORT, SnmpCollector, credentials_from_secrets
+from netops.collect.snmp_collector import SnmpCollector, credentials_from_secrets
 from netops.config import Config
 from netops.errors import NotFoundError
 from netops.lab.overlay import active_overlay
 from netops.models.observation import DeviceFailure, DeviceObservation, Snapshot
+from netops.models.settings import SWEEP_DEFAULTS, VIAS
 from netops.sources.inventory import Inventory
 from netops.sources.secrets import load_secrets
 from netops.store.audit import current_actor
-
-VIAS = ("snmp", "napalm", "cli")
 
 
 @dataclass(frozen=True)
 class SweepRequest:
     """What was asked: collectors, inventory filters and per-device patience."""
 
-    via: tuple[str, ...] = ("snmp",)
+    via: tuple[str, ...] = SWEEP_DEFAULTS.via
     pds: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     platforms: tuple[str, ...] = ()
@@ -93,12 +92,12 @@ def _lab_snmp_credentials(config: Config) -> Mapping[str, SnmpCredentials | None
     overlay = active_overlay(config)
     if overlay is None:
         return None
-    creds = credentials_from_secrets(overlay.secrets.snmp, prefer=str(config.sweep.get("lab_snmp", "v2c")))
+    creds = credentials_from_secrets(overlay.secrets.snmp, prefer=config.sweep.lab_snmp)
     return {host: creds for host in overlay.devices}
 
 
 def default_collectors(config: Config) -> dict[str, Collector]:
-    port = int(config.sweep.get("snmp_port", DEFAULT_PORT))
+    port = config.sweep.snmp_port
     return {
         "snmp": SnmpCollector(snmp_credentials(config), port=port),
         "napalm": NapalmCollector(),

@@ -6,12 +6,13 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from netops.models.settings import SWEEP_DEFAULTS, Via
 from netops.tasks.registry import HostOutcome, RunContext
 
 
 class SweepOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    via: list[Literal["snmp", "napalm", "cli"]] = ["snmp"]   # pydantic copies a mutable default per instance
+    via: list[Via] = Field(default_factory=lambda: list(SWEEP_DEFAULTS.via))
 
 
 class Sweep:

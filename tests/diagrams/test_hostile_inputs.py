@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from netops.cli.main import cli
 from netops.errors import InputError
 from netops.sources.diagrams import READERS, read_diagram, read_diagram_file
-from netops.sources.diagrams.safexml import MAX_BYTES
+from netops.sources.diagrams.limits import MAX_BYTES
 from tests.diagrams.conftest import SAMPLES
 
 HOSTILE = Path(__file__).parent / "hostile"

@@ -18,8 +18,8 @@ from typing import Any
 from netops.errors import InputError
 from netops.models.diagram import device_key
 from netops.sources.diagrams.common import DiagramRead, parse_speed, validate_diagram
-from netops.sources.diagrams.limits import MAX_DEVICES, MAX_LINKS, MAX_ROWS, check_count
-from netops.sources.diagrams.safexml import check_size
+from netops.sources.diagrams.limits import DIAGRAM_XML, MAX_DEVICES, MAX_LINKS, MAX_ROWS, check_count
+from netops.sources.safexml import check_size
 
 FORMAT = "csv"
 EXTENSIONS = (".csv", ".tsv")
@@ -42,7 +42,7 @@ def sniff(head: bytes) -> bool:
 
 def decode_text(data: bytes, name: str) -> str:
     """UTF-8 (BOM or not) or UTF-16 with BOM; anything else is refused with advice."""
-    check_size(data, name)
+    check_size(data, name, DIAGRAM_XML)
     try:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             return data.decode("utf-16")

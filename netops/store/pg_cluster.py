@@ -26,8 +26,10 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from netops.errors import StoreError
 
-class PgUnavailable(RuntimeError):
+
+class PgUnavailable(StoreError):
     """No PostgreSQL server binaries on this machine."""
 
 

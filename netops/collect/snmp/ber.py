@@ -12,6 +12,8 @@ import enum
 from collections.abc import Sequence
 from typing import NamedTuple, TypeAlias
 
+from netops.collect.snmp.errors import SnmpParseError
+
 Oid: TypeAlias = tuple[int, ...]
 
 INTEGER, OCTET_STRING, NULL, OBJECT_ID, SEQUENCE = 0x02, 0x04, 0x05, 0x06, 0x30
@@ -51,8 +53,8 @@ class Message(NamedTuple):
     varbinds: list[VarBind]
 
 
-class BerError(ValueError):
-    """The bytes are not a well-formed SNMP v1/v2c message."""
+class BerError(SnmpParseError):
+    """The bytes are not a well-formed SNMP message."""
 
 
 _UNSIGNED = frozenset((COUNTER32, GAUGE32, TIMETICKS, COUNTER64))
@@ -213,8 +215,8 @@ def decode_message(data: bytes) -> Message:
     """Parse one SNMP v1/v2c message; raise BerError on anything malformed."""
     try:
         return _decode(data)
-    except (IndexError, ValueError, TypeError) as exc:  # ValueError includes BerError
-        raise exc if isinstance(exc, BerError) else BerError(f"malformed message: {exc}") from exc
+    except (IndexError, ValueError, TypeError) as exc:   # a BerError passes through as it is
+        raise BerError(f"malformed message: {exc}") from exc
 
 
 def read_int(data: bytes, pos: int, limit: int) -> tuple[int, int]:

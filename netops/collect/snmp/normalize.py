@@ -11,9 +11,9 @@ from typing import Any
 from netops.collect.snmp import oids as O
 from netops.collect.snmp.ber import Oid, Value
 from netops.collect.snmp.identity import identify
-from netops.collect.snmp.poll import DeviceSnmpData, SnmpFailure
+from netops.collect.snmp.poll import DeviceSnmpData
 from netops.models.names import canonical_interface
-from netops.models.observation import DeviceFailure, DeviceObservation, FailureReason
+from netops.models.observation import DeviceObservation
 
 Table = dict[int, dict[Oid, Value]]  # column -> row index -> value
 # LLDP BITS: bit 0 is the most significant bit of the first octet (RFC 2578 BITS)
@@ -347,7 +347,3 @@ def normalize(data: DeviceSnmpData) -> dict[str, Any]:
 def to_observation(data: DeviceSnmpData) -> DeviceObservation:
     return DeviceObservation(host=data.name, via="snmp", **normalize(data))
 
-
-def to_failure(failure: SnmpFailure) -> DeviceFailure:
-    return DeviceFailure(host=failure.name, via="snmp", reason=FailureReason(failure.reason),
-                         message=failure.message)

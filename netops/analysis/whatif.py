@@ -33,7 +33,7 @@ def parse_failure(text: str) -> Failure:
     """`link:BTM-FO-0007`, `node:core-01`, `duct:DCT-EP-01`."""
     kind, sep, name = text.partition(":")
     if not sep or kind not in KINDS or not name:
-        raise InputError.at("--fail", None, text, "expected link:CABLE, node:HOST or duct:DUCT")
+        raise InputError.of_field("failure", f"{text!r}: expected link:CABLE, node:HOST or duct:DUCT")
     return Failure(kind, name)
 
 
@@ -166,7 +166,7 @@ def elements(g: nx.MultiGraph[str], kind: str) -> list[tuple[str, list[tuple[Any
         return sorted(((str(k), [(u, v, k)], []) for u, v, k in edges), key=lambda row: row[0])
     if kind == "node":
         return [(str(n), [], [n]) for n in sorted(g, key=str)]
-    raise InputError.at("--each", None, kind, "expected duct, link or node")
+    raise InputError.of_field("each", f"{kind!r}: expected duct, link or node")
 
 
 def each(g: nx.MultiGraph[str], kind: str, engine: FailureEngine | None = None) -> list[EachRow]:

@@ -59,7 +59,7 @@ def select_hosts(selector: HostSelector, inv: Inventory, limit: str | None = Non
         for part in (p.strip() for p in limit.split(",") if p.strip()):
             key, sep, value = part.partition("=")
             if sep and key not in ("pd", "role", "platform", "site", "name"):
-                raise InputError.at("--limit", None, key, "expected a host name or pd=, role=, platform=, site=, name=")
+                raise InputError.of_field(f"limit {key}", "expected a host name or pd=, role=, platform=, site=, name=")
             extra = HostSelector.model_validate({key: [value.upper() if key == "pd" else value]}) if sep \
                 else HostSelector(name=[part])
             narrowed += [h for h in hosts if _matches(extra, h, inv) and h not in narrowed]

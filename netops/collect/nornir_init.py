@@ -9,6 +9,7 @@ from nornir.core.filter import OR, F
 from nornir.core.plugins.inventory import InventoryPluginRegister
 
 from netops.config import Config
+from netops.errors import InputError
 from netops.sources.inventory import Inventory
 from netops.sources.nornir_plugin import NetopsInventory
 
@@ -37,7 +38,7 @@ def apply_filters(nr: Nornir, *, pds: tuple[str, ...] = (), roles: tuple[str, ..
     for expr in expressions:
         key, sep, value = expr.partition("=")
         if not sep:
-            raise ValueError(f"--filter {expr!r}: expected key=value, e.g. data__role=pd-edge")
+            raise InputError.of_field("filter", f"{expr!r}: expected key=value, e.g. data__role=pd-edge")
         nr = nr.filter(F(**{key.removeprefix("data__"): value}))
     return nr
 

@@ -25,7 +25,7 @@ from netops.collect.nornir_init import apply_filters, build_nornir
 from netops.collect.snmp.credentials import SnmpCredentials
 from netops.collect.snmp_collector import SnmpCollector, credentials_from_secrets
 from netops.config import Config
-from netops.errors import NotFoundError
+from netops.errors import InputError, NotFoundError
 from netops.lab.overlay import active_overlay
 from netops.models.observation import DeviceFailure, DeviceObservation, Snapshot
 from netops.models.settings import SWEEP_DEFAULTS, VIAS
@@ -48,7 +48,7 @@ class SweepRequest:
     def __post_init__(self) -> None:
         unknown = [v for v in self.via if v not in VIAS]
         if unknown or not self.via:
-            raise ValueError(f"--via {','.join(self.via)}: choose from {', '.join(VIAS)}")
+            raise InputError.of_field("via", f"{','.join(self.via)}: choose from {', '.join(VIAS)}")
 
     def as_dict(self) -> dict[str, Any]:
         return {**{k: list(v) for k, v in asdict(self).items() if k != "options"}, **asdict(self.options)}

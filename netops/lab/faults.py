@@ -25,7 +25,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from netops.errors import NetopsError, NotFoundError
+from netops.errors import InputError, NetopsError, NotFoundError
 from netops.lab import daemons
 from netops.lab.build import device_routes
 from netops.lab.plan import MGMT_PORT, NOC_PORT, PLANT_NAMESPACE, CablePlan, DevicePlan
@@ -145,9 +145,9 @@ def degrade(state_path: Path, link_id: str, loss_pct: float | None = None, rate_
     if loss_pct is None and rate_mbit is None:
         raise NetopsError("degrade needs --loss PCT and/or --rate MBIT")
     if loss_pct is not None and not 0 < loss_pct <= 100:
-        raise NetopsError(f"--loss {loss_pct}: give a percentage above 0 and at most 100")
+        raise InputError.of_field("loss", f"{loss_pct}: give a percentage above 0 and at most 100")
     if rate_mbit is not None and rate_mbit <= 0:
-        raise NetopsError(f"--rate {rate_mbit}: give a rate above 0 Mbit/s")
+        raise InputError.of_field("rate", f"{rate_mbit}: give a rate above 0 Mbit/s")
     _undegrade(state, cable)
     detail: dict[str, float | int | str] = {}
     if loss_pct is not None:

@@ -183,10 +183,10 @@ def collect_pieces(path: Path, fmt: str = "auto", platform: str = "") -> tuple[l
     A single file that cannot be read is an InputError; in a folder, one bad file (a screenshot in the
     contractor's zip) is listed and the others are read."""
     if fmt not in ("auto", "suzieq", "text", "napalm-json"):
-        raise InputError.at(path, None, "--format", f"unknown format {fmt!r}; choose auto, suzieq, text or napalm-json")
+        raise InputError.at(path, None, "format", f"unknown format {fmt!r}; choose auto, suzieq, text or napalm-json")
     if platform and not platform_family(platform) and platform != "napalm":
         known = ", ".join(sorted(set(PLATFORM_ALIASES)))
-        raise InputError.at(path, None, "--platform", f"unknown platform {platform!r}; known: {known}")
+        raise InputError.at(path, None, "platform", f"unknown platform {platform!r}; known: {known}")
     if not path.is_dir():
         if not path.exists():
             raise InputError.at(path, None, "(file)", "file not found")

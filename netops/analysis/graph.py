@@ -15,7 +15,7 @@ Only links with status `active` carry traffic, so only they become edges.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -139,10 +139,3 @@ def restrict(g: nx.MultiGraph[str], nodes: Iterable[str]) -> nx.MultiGraph[str]:
                          for code, pd in g.graph.get("pds", {}).items() if any(r in keep for r in pd["routers"])}}
     return sub
 
-
-def edge_label(attrs: Mapping[str, Any]) -> str:
-    """`BTM-FO-0007 (1200 m, ducts DCT-1, DCT-2)`: how a fibre is named to a person."""
-    bits = [f"{attrs['length_m']} m"] if attrs.get("length_m") else []
-    if attrs.get("ducts"):
-        bits.append("ducts " + ", ".join(attrs["ducts"]))
-    return f"{attrs['id']} ({'; '.join(bits)})" if bits else str(attrs["id"])

@@ -215,19 +215,6 @@ def verdict(counts: PathCounts, min_ducts: int | None) -> Verdict:
     return Verdict.shared_duct if min_ducts == 1 else Verdict.diverse
 
 
-def graph_bridges(g: nx.MultiGraph[str]) -> list[tuple[str, str]]:
-    """Bridges of `g` as sorted node-name pairs (convenience for tests and other modules)."""
-    engine = FailureEngine(g)
-    bridge_ids, _ = bridges_and_articulation_points(engine)
-    pairs = ((engine.names[engine.eu[e]], engine.names[engine.ev[e]]) for e in bridge_ids)
-    return sorted((a, b) if a <= b else (b, a) for a, b in pairs)
-
-
-def graph_articulation_points(g: nx.MultiGraph[str]) -> list[str]:
-    engine = FailureEngine(g)
-    return sorted(engine.names[v] for v in bridges_and_articulation_points(engine)[1])
-
-
 @dataclass
 class PDRisk:
     """One PD's standing: disjoint paths to the core, the fewest ducts that cut it, the verdict."""

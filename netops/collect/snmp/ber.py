@@ -8,13 +8,14 @@ Anything malformed raises :class:`BerError`; nothing else escapes :func:`decode_
 """
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
-from typing import NamedTuple, TypeAlias
+from typing import NamedTuple
 
 from netops.collect.snmp.errors import SnmpParseError
-
-Oid: TypeAlias = tuple[int, ...]
+from netops.collect.snmp.values import Exc as Exc  # re-exported: the codec's callers import them from here
+from netops.collect.snmp.values import Oid as Oid
+from netops.collect.snmp.values import Value as Value
+from netops.collect.snmp.values import VarBind as VarBind
 
 INTEGER, OCTET_STRING, NULL, OBJECT_ID, SEQUENCE = 0x02, 0x04, 0x05, 0x06, 0x30
 IP_ADDRESS, COUNTER32, GAUGE32, TIMETICKS, OPAQUE, COUNTER64 = 0x40, 0x41, 0x42, 0x43, 0x44, 0x46
@@ -24,14 +25,6 @@ SNMP_TRAP_OID = (1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0)  # varbind 2 of every v2 notif
 V1, V2C = 0, 1
 
 
-class Exc(enum.Enum):
-    """SNMPv2 exception values: a varbind with no value."""
-
-    NO_SUCH_OBJECT = 0x80
-    NO_SUCH_INSTANCE = 0x81
-    END_OF_MIB_VIEW = 0x82
-
-
 class Tagged(NamedTuple):
     """An explicitly typed value to encode (Counter32, Gauge32, TimeTicks, Counter64, IpAddress)."""
 
@@ -39,8 +32,6 @@ class Tagged(NamedTuple):
     value: int | bytes | str
 
 
-Value: TypeAlias = "int | bytes | str | Oid | Exc | None"
-VarBind: TypeAlias = "tuple[Oid, Value]"
 
 
 class Message(NamedTuple):

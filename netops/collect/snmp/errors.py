@@ -6,13 +6,11 @@ only ever read `reason`, the same FailureReason every collector reports.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
+from netops.collect.snmp.values import VarBind
 from netops.errors import NetopsError
 from netops.models.observation import FailureReason
-
-if TYPE_CHECKING:
-    from netops.collect.snmp.ber import VarBind
 
 
 class SnmpError(NetopsError):

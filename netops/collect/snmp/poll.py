@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 
 from netops.collect.snmp import oids as O
 from netops.collect.snmp.ber import Exc, Oid, Value, VarBind
-from netops.collect.snmp.client import Session, SnmpClient
+from netops.collect.snmp.client import SnmpClient
 from netops.collect.snmp.credentials import SnmpTarget
 from netops.collect.snmp.errors import SnmpError
 from netops.collect.snmp.identity import VENDOR_SCALARS
+from netops.collect.snmp.session import Session
 from netops.models.observation import DeviceFailure, FailureReason
 
 # table name -> subtrees walked into it (whole entry, or only the columns we use)

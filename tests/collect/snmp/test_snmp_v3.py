@@ -203,10 +203,10 @@ def test_agent_rebuilt_with_a_new_engine_id_is_rediscovered(tmp_path: Path, free
         async with SnmpClient(timeout=1.0, retries=1) as client:
             session = await client.session(_v3(port))
             before = await session.get([O.SYS_NAME])
-            first_engine = session._engine_id  # type: ignore[attr-defined]
+            first_engine = session.security._engine_id  # type: ignore[attr-defined]
             stop(proc)
             restarted.append(start_snmpd(tmp_path, config, port))
-            return before, await session.get([O.SYS_NAME]), first_engine, session._engine_id  # type: ignore[attr-defined]
+            return before, await session.get([O.SYS_NAME]), first_engine, session.security._engine_id  # type: ignore[attr-defined]
 
     restarted: list = []
     proc = start_snmpd(tmp_path, config, port)
@@ -226,7 +226,7 @@ def test_stale_clock_is_resynchronised_once(v3_port: int) -> None:
         async with SnmpClient(timeout=1.0, retries=0) as client:
             session = await client.session(_v3(v3_port))
             reports = (await session.get([USM_NOT_IN_TIME_WINDOWS]))[0][1]
-            session._synced_at -= 1000  # type: ignore[attr-defined]  # as if the agent's clock ran slow
+            session.security._synced_at -= 1000  # type: ignore[attr-defined]  # as if the agent's clock ran slow
             return reports, await session.get([O.SYS_NAME, USM_NOT_IN_TIME_WINDOWS])
 
     reports_before, after = asyncio.run(run())

@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import random
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -93,7 +94,9 @@ def is_retryable(exc: BaseException | None) -> bool:
     if isinstance(exc, DBAPIError):
         orig = exc.orig
         state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
-        return state in RETRYABLE_SQLSTATES or "database is locked" in str(orig)
+        sqlite_code = getattr(orig, "sqlite_errorcode", None)   # extended code; the low byte is the primary
+        return state in RETRYABLE_SQLSTATES or (
+            isinstance(sqlite_code, int) and (sqlite_code & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED))
     return False
 
 

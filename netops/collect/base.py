@@ -74,7 +74,9 @@ class Collector(Protocol):
 @functools.cache
 def reason_table() -> tuple[tuple[type[BaseException], FailureReason], ...]:
     """(exception type, reason), most specific first; imported lazily (NAPALM and netmiko are slow to load)."""
+    from jnpr.junos import exception as junos                # NAPALM's junos driver (PyEZ over NETCONF)
     from napalm.base.exceptions import ConnectAuthError, ConnectTimeoutError, ModuleImportError
+    from ncclient.transport import errors as netconf
     from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException, ReadTimeout
     from paramiko.ssh_exception import AuthenticationException
     from textfsm import TextFSMError
@@ -85,6 +87,10 @@ def reason_table() -> tuple[tuple[type[BaseException], FailureReason], ...]:
         (NetmikoAuthenticationException, FailureReason.auth),
         (AuthenticationException, FailureReason.auth),            # paramiko: bad password, no usable method
         (ConnectAuthError, FailureReason.auth),
+        (junos.ConnectAuthError, FailureReason.auth),
+        (netconf.AuthenticationError, FailureReason.auth),
+        (junos.ConnectRefusedError, FailureReason.refused),
+        (junos.ConnectTimeoutError, FailureReason.timeout),
         (NetmikoTimeoutException, FailureReason.timeout),
         (ReadTimeout, FailureReason.timeout),
         (ConnectTimeoutError, FailureReason.timeout),

@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from jnpr.junos import Device as JunosDevice
+from jnpr.junos.exception import ConnectRefusedError as JunosConnectRefusedError
 from napalm.base.exceptions import (
     ConnectAuthError,
     ConnectionException,
@@ -81,6 +83,8 @@ def test_message_is_one_line_naming_the_root_error() -> None:
         (SnmpAuthError("usmStatsWrongDigests"), FailureReason.auth),
         (SnmpRefused("port unreachable"), FailureReason.refused),
         (BerError("truncated OID"), FailureReason.parse),
+        (JunosConnectRefusedError(JunosDevice(host="127.0.0.1", user="u", password="p", gather_facts=False)),
+         FailureReason.refused),
     ],
 )
 def test_reason_by_type_at_the_boundary(exc: BaseException, reason: FailureReason) -> None:

@@ -74,7 +74,7 @@ class Collector(Protocol):
 @functools.cache
 def reason_table() -> tuple[tuple[type[BaseException], FailureReason], ...]:
     """(exception type, reason), most specific first; imported lazily (NAPALM and netmiko are slow to load)."""
-    from jnpr.junos import exception as junos                # NAPALM's junos driver (PyEZ over NETCONF)
+    from jnpr.junos import exception as junos  # NAPALM's junos driver (PyEZ over NETCONF)
     from napalm.base.exceptions import ConnectAuthError, ConnectTimeoutError, ModuleImportError
     from ncclient.transport import errors as netconf
     from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException, ReadTimeout

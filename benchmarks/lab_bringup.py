@@ -18,6 +18,7 @@ Always tears down.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import statistics
 import subprocess
@@ -66,7 +67,7 @@ def _reroute_case(lab: LabHandle) -> tuple[str, str] | None:
         return None
     for target in sorted(d.hostname for d in plan.routers if d.role == "pd-edge" and d.hostname in g):
         path = nx.shortest_path(g, start, target, weight="weight")
-        for u, v in list(zip(path, path[1:]))[1:]:  # not the core's own port: a remote failure
+        for u, v in list(itertools.pairwise(path))[1:]:  # not the core's own port: a remote failure
             rest = g.copy()
             rest.remove_edge(u, v)
             if nx.has_path(rest, start, target):
@@ -86,7 +87,7 @@ def _reroute_s(lab: LabHandle, target: str, cable: str) -> float | None:
     stamps = [float(line[1:line.index("]")]) for line in out.splitlines() if line.startswith("[") and "bytes from" in line]
     if len(stamps) < 2:
         return None
-    return max(b - a for a, b in zip(stamps, stamps[1:]))
+    return max(b - a for a, b in itertools.pairwise(stamps))
 
 
 def run_once(pds: list[str] | None, max_routers: int | None) -> dict[str, object]:
@@ -104,7 +105,7 @@ def run_once(pds: list[str] | None, max_routers: int | None) -> dict[str, object
             lldp_s = time.monotonic() - t0
             plan = lab.plan
             pids = namespace_pids([d.namespace for d in plan.devices.values()])
-            per_device = {d.hostname: [sum(m) for m in zip(*[_memory_kib(p) for p in pids[d.namespace]])]
+            per_device = {d.hostname: [sum(m) for m in zip(*[_memory_kib(p) for p in pids[d.namespace]], strict=True)]
                           for d in plan.devices.values()}
             routers = [d.hostname for d in plan.routers]
             case = _reroute_case(lab)

@@ -138,10 +138,10 @@ def run_netsnmp(ports: list[int], workload: str, args: argparse.Namespace) -> di
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         out, err = proc.communicate(cmds, timeout=args.run_limit)
-    except subprocess.TimeoutExpired:
+    except subprocess.TimeoutExpired as exc:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate(timeout=10)
-        raise SystemExit(f"net-snmp run exceeded {args.run_limit}s")
+        raise SystemExit(f"net-snmp run exceeded {args.run_limit}s") from exc
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     varbinds = sum(1 for line in out.splitlines()

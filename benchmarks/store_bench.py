@@ -69,7 +69,7 @@ def main() -> None:
     print(f"{'backend':<11} {'race median':>11} {'race max':>9} {'creates/s':>10} {'requests/s':>11} "
           f"{'round median':>13} {'retries/round median':>21} {'max':>5}")
     for backend, figures in results.items():
-        races, walls, retries = zip(*figures)
+        races, walls, retries = zip(*figures, strict=True)
         median = statistics.median(races)
         print(f"{backend:<11} {median:>10.2f}s {max(races):>8.2f}s {EXPECTED['ok'] / median:>10.1f} "
               f"{len(ROUND) / median:>11.1f} {statistics.median(walls):>12.2f}s "

@@ -49,7 +49,7 @@ def synthetic_city(n: int, ducts: int, seed: int = 1) -> nx.MultiGraph:
     backbone = [node("core", 1.13, 104.05), node("core", 1.13, 104.051)]
     backbone += [node("distribution", 1.13 + spread * rng.random(), 104.05 + spread * rng.random())
                  for _ in range(max(6, n // 200))]
-    for u, v in zip(backbone, backbone[1:] + backbone[:1]):
+    for u, v in zip(backbone, backbone[1:] + backbone[:1], strict=True):
         fibre(u, v)
     rings = [backbone]
     ring_nodes = list(backbone)
@@ -60,7 +60,7 @@ def synthetic_city(n: int, ducts: int, seed: int = 1) -> nx.MultiGraph:
         lat, lon = g.nodes[a]["lat"], g.nodes[a]["lon"]
         ring = [node("distribution", lat + 0.03 * rng.random(), lon + 0.03 * rng.random())
                 for _ in range(rng.randint(6, 16))]
-        for u, v in zip([a] + ring, ring + [b]):
+        for u, v in zip([a] + ring, ring + [b], strict=True):
             fibre(u, v)
         rings.append(ring)
         ring_nodes += ring
@@ -81,7 +81,7 @@ def synthetic_city(n: int, ducts: int, seed: int = 1) -> nx.MultiGraph:
             pds[d["pd"]] = {"name": f"PD {name}", "kind": "dinas", "routers": [name]}
     per = max(1, len(order) // ducts)
     ducts_of: dict[str, list[str]] = {}
-    for i, (u, v, k) in enumerate(order):
+    for i, (_, _, k) in enumerate(order):
         ducts_of[k] = [f"D{min(i // per, ducts - 1)}"]
         if rng.random() < 0.1:                          # pulled through a second, nearby duct too
             ducts_of[k].append(f"D{min(max(0, i // per + rng.randint(-3, 3)), ducts - 1)}")

@@ -13,30 +13,17 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from netops.errors import ConfigError, InputError
+from netops.models.settings import SWEEP_DEFAULTS, AuditSettings, Policy, SweepSettings
 from netops.sources.yamlfile import load_yaml
+
+__all__ = ["AuditSettings", "Config", "Policy", "SweepSettings", "find_config", "load_config"]
 
 CONFIG_NAME = "netops.yaml"
 
 
-class Policy(BaseModel):
-    """A redundancy rule: every PD of these kinds must reach the Pusat Data duct-diverse."""
-
-    model_config = ConfigDict(extra="forbid")
-    name: str
-    pd_kinds: list[str] = Field(default_factory=list)
-    pds: list[str] = Field(default_factory=list)
-    require: str = "diverse"
-
-
-class AuditSettings(BaseModel):
-    """Figures the audit report needs that no device knows: the planning price of new fibre."""
-
-    model_config = ConfigDict(extra="forbid")
-    fibre_cost_idr_per_m: int = Field(default=150_000, gt=0)
-
-
 class ConfigFile(BaseModel):
-    """netops.yaml as written: every key optional, each of the type it must have."""
+    """netops.yaml as written: every key optional, each of the type it must have; the sections are
+    validated here, against their models, so an error in one names its file and line."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
     inventory_dir: str | None = None
@@ -44,13 +31,14 @@ class ConfigFile(BaseModel):
     store: str | None = None
     secrets_file: str | None = None
     lab_state: str | None = None
-    diagrams_dir: str | None = None
-    policies: list[dict[str, Any]] | None = None
-    sweep: dict[str, Any] | None = None
-    audit: dict[str, Any] | None = None
+    policies: list[Policy] | None = None
+    sweep: SweepSettings | None = None
+    audit: AuditSettings | None = None
 
 
 CONFIG_KEYS = frozenset(ConfigFile.model_fields)
+# the sections that are models of their own: an unknown key inside one lists that section's keys
+_SECTIONS: dict[str, type[BaseModel]] = {"policies": Policy, "sweep": SweepSettings, "audit": AuditSettings}
 
 
 class Config(BaseModel):
@@ -62,9 +50,8 @@ class Config(BaseModel):
     store_url: str
     secrets_file: Path | None = None
     lab_state: Path
-    diagrams_dir: Path
     policies: list[Policy] = Field(default_factory=list)
-    sweep: dict[str, Any] = Field(default_factory=dict)
+    sweep: SweepSettings = SWEEP_DEFAULTS
     audit: AuditSettings = Field(default_factory=AuditSettings)
 
 
@@ -93,6 +80,7 @@ def find_config(explicit: str | os.PathLike[str] | None = None) -> Path | None:
 def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
     path = find_config(explicit)
     raw: dict[str, Any] = {}
+    settings = ConfigFile()
     root = Path.cwd().resolve()
     if path is not None:
         doc = load_yaml(path)
@@ -105,11 +93,11 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
                 raise InputError.at(doc.name, doc.line_of((key,)), key,
                                     f"unknown setting (known: {', '.join(sorted(CONFIG_KEYS))})")
         try:
-            ConfigFile.model_validate(raw)
+            settings = ConfigFile.model_validate(raw)
         except ValidationError as exc:
             err = exc.errors()[0]
             loc = tuple(err["loc"])
-            raise InputError.at(doc.name, doc.line_of(loc), ".".join(str(p) for p in loc), err["msg"]) from exc
+            raise InputError.at(doc.name, doc.line_of(loc), _dotted(loc), _message(err["type"], loc, err["msg"])) from exc
         if isinstance(raw.get("store"), str) and _has_password(raw["store"]):
             raise InputError.at(doc.name, doc.line_of(("store",)), "store",
                                 "holds a password: keep it out of the project (the URL in NETOPS_STORE, "
@@ -132,12 +120,27 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
             store_url=store,
             secrets_file=as_path(secrets, "") if secrets else None,
             lab_state=as_path(env.get("NETOPS_LAB_STATE") or raw.get("lab_state"), "/run/netops/lab/state.json"),
-            diagrams_dir=as_path(raw.get("diagrams_dir"), "topology/diagrams"),
-            policies=raw.get("policies") or [],
-            sweep=raw.get("sweep") or {},
-            audit=raw.get("audit") or {},
+            policies=settings.policies or [],
+            sweep=settings.sweep or SWEEP_DEFAULTS,
+            audit=settings.audit or AuditSettings(),
         )
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"])
         raise InputError.at(path or CONFIG_NAME, None, field, err["msg"]) from exc
+
+
+def _dotted(loc: tuple[str | int, ...]) -> str:
+    """('policies', 0, 'name') -> 'policies[0].name', as the inventory's errors name fields."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def _message(kind: str, loc: tuple[str | int, ...], msg: str) -> str:
+    """pydantic's words, except for an unknown key in a section: which keys that section knows."""
+    section = _SECTIONS.get(str(loc[0])) if loc else None
+    if kind == "extra_forbidden" and section is not None:
+        return f"unknown setting (known: {', '.join(sorted(section.model_fields))})"
+    return msg

@@ -26,7 +26,8 @@ class Issue:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line is not None else self.file
-        return visible(f"{where}: {self.field}: {self.message}")   # one line, whatever the names hold
+        text = f"{where}: {self.field}: {self.message}" if where else f"{self.field}: {self.message}"
+        return visible(text)   # one line, whatever the names hold
 
     def as_dict(self) -> dict[str, object]:
         return {"file": self.file, "line": self.line, "field": self.field, "message": self.message}
@@ -42,6 +43,12 @@ class InputError(NetopsError):
     @classmethod
     def at(cls, file: str | Path, line: int | None, field: str, message: str) -> InputError:
         return cls(Issue(str(file), line, field, message))
+
+    @classmethod
+    def of_field(cls, field: str, message: str) -> InputError:
+        """A bad value in a request (no file): named by the request's field, never by a CLI option, so the
+        same error reads right from the command line, the web portal or a playbook."""
+        return cls(Issue("", None, field, message))
 
 
 class ConfigError(NetopsError):

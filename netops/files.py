@@ -7,6 +7,7 @@ path and refuses it unless it stays inside its root, before anything is written 
 """
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -50,10 +51,8 @@ def write_private(path: Path, data: str | bytes, mode: int = REPORT_MODE) -> Non
 def create_private(path: Path, mode: int = 0o600) -> None:
     """Create an empty file with `mode` if it does not exist yet (so what fills it is never world-readable)."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
-    try:
+    with contextlib.suppress(FileExistsError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode))
-    except FileExistsError:
-        pass
 
 
 def read_capped(path: Path, limit: int, kind: str) -> bytes:

@@ -9,7 +9,9 @@ yet collected are **medium**; mismatched model/serial and diagrams with open fin
 """
 from __future__ import annotations
 
-from netops.models.audit import AuditReport, Finding, Severity
+from typing import cast
+
+from netops.models.audit import AuditReport, Finding, Fix, Severity
 
 FULL_HOST = 0.85
 
@@ -31,9 +33,9 @@ def findings_of(report: AuditReport) -> list[Finding]:
                            values={k: str(v) for k, v in values.items()}))
 
     wan, inv, lans, pusat = report.wan, report.inventory, report.lans, report.pusat_data
-    fix_of = {}
-    for fix in wan.fixes:
-        fix_of.setdefault(fix.pd, fix)
+    fix_of: dict[str, Fix] = {}
+    for candidate in wan.fixes:
+        fix_of.setdefault(candidate.pd, candidate)
     snap = f"sweep #{report.evidence.snapshot_id}" if report.evidence.snapshot_id else "-"
     for violation in wan.violations:
         pd = violation.split(": ", 1)[1].split(" is ", 1)[0]
@@ -78,8 +80,9 @@ def findings_of(report: AuditReport) -> list[Finding]:
         add(Severity.high, "Art. 17", "nobackup", "vps backups: " + _names(pusat.pds_without_backup),
             n=len(pusat.pds_without_backup))
     for host in pusat.hosts:
-        used, cap = host["used"], host["capacity"]
-        fullest = max((used[k] / cap[k], k) for k in cap if isinstance(cap[k], (int, float)) and cap[k])  # type: ignore[index]
+        # the row's `used`/`capacity` are {resource: amount} maps (models.audit.PusatDataSection.hosts)
+        used, cap = cast(dict[str, float], host["used"]), cast(dict[str, object], host["capacity"])
+        fullest = max((used[k] / c, k) for k, c in cap.items() if isinstance(c, (int, float)) and c)
         if fullest[0] > FULL_HOST:
             add(Severity.medium, "Art. 15(9)", "full", f"vps capacity: {host['host']} {fullest[1]} "
                 f"{fullest[0]:.0%}", host=host["host"], pct=f"{fullest[0]:.0%}")

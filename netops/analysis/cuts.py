@@ -100,7 +100,7 @@ class Spof:
 class FailureEngine:
     """Precomputed structure of one graph; `cut()` judges a failure set against it."""
 
-    def __init__(self, g: nx.MultiGraph, seed: int = _SEED):
+    def __init__(self, g: nx.MultiGraph[str], seed: int = _SEED):
         self.names: list[str] = list(g.nodes)
         self.index = {name: i for i, name in enumerate(self.names)}
         self.source = len(self.names)
@@ -110,12 +110,12 @@ class FailureEngine:
         self.adj: list[list[tuple[int, int]]] = [[] for _ in range(self.source + 1)]
         self.edge_of: dict[str, list[int]] = {}
         self.duct_edges: dict[str, list[int]] = {duct: [] for duct in g.graph.get("ducts", {})}
-        for u, v, key, ducts in g.edges(keys=True, data="ducts"):
+        for u, v, key, attrs in g.edges(keys=True, data=True):
             if u == v:
                 continue
             e = self._add(self.index[u], self.index[v], str(key))
             self.edge_of.setdefault(str(key), []).append(e)
-            for duct in ducts or ():
+            for duct in attrs.get("ducts") or ():
                 self.duct_edges.setdefault(duct, []).append(e)
         self.real_edges = len(self.eu)
         self.core = [self.index[c] for c in g.graph.get("core", []) if c in self.index]
@@ -150,7 +150,7 @@ class FailureEngine:
         self.label = [0] * len(self.eu)
         acc = [0] * len(self.adj)
         tree_edges = {t.pedge[v] for v in t.order if t.pedge[v] >= 0}
-        for e, (u, v) in enumerate(zip(self.eu, self.ev)):
+        for e, (u, v) in enumerate(zip(self.eu, self.ev, strict=True)):
             if e not in tree_edges and t.tin[u] >= 0:
                 r = rng.getrandbits(64) or 1
                 self.label[e] = r

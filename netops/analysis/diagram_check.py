@@ -150,12 +150,12 @@ class _Checker:
         for device in self.diagram.devices:
             self.check_device(device)
         declared_hosts = {self.host_of(d.name) for d in self.diagram.devices}
-        for key, device in sorted(self.devices.items()):
-            if device.pd == self.pd and key not in declared_hosts:
+        for key, known in sorted(self.devices.items()):
+            if known.pd == self.pd and key not in declared_hosts:
                 seen = "answered the sweep" if key in self.obs else "is in the inventory"
-                self.add(finding(FindingKind.device_not_in_diagram, device.hostname,
-                                 f"{device.hostname} ({device.role.value}) {seen} but is not drawn",
-                                 devices=[device.hostname], device=device.hostname, role=device.role.value))
+                self.add(finding(FindingKind.device_not_in_diagram, known.hostname,
+                                 f"{known.hostname} ({known.role.value}) {seen} but is not drawn",
+                                 devices=[known.hostname], device=known.hostname, role=known.role.value))
         for link in self.diagram.links:
             self.check_link(link)
         self.undeclared_adjacencies()

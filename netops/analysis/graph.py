@@ -16,7 +16,7 @@ Only links with status `active` carry traffic, so only they become edges.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,8 +38,8 @@ def routing_cost(capacity_mbps: int, length_m: int) -> int:
     return max(1, round(REFERENCE_MBPS / capacity_mbps)) + length_m // 1000
 
 
-def _new_graph(source: str, inv: Inventory) -> nx.MultiGraph:
-    g = nx.MultiGraph(source=source, warnings=[])
+def _new_graph(source: str, inv: Inventory) -> nx.MultiGraph[str]:
+    g: nx.MultiGraph[str] = nx.MultiGraph(source=source, warnings=[])
     for name, dev in inv.devices.items():
         site = inv.sites.get(dev.site)
         gps = site.gps if site else None
@@ -60,7 +60,7 @@ def link_attrs(link: FibreLink) -> dict[str, Any]:
             "status": link.status.value, "ducts": tuple(link.ducts)}
 
 
-def declared_graph(inv: Inventory) -> nx.MultiGraph:
+def declared_graph(inv: Inventory) -> nx.MultiGraph[str]:
     """What the inventory and topology files say: every active fibre between two devices."""
     g = _new_graph("declared", inv)
     for link in inv.links.values():
@@ -73,7 +73,7 @@ def _end(device: str, interface: str) -> tuple[str, str]:
     return (short_host(device), canonical_interface(interface))
 
 
-def observed_graph(snapshot: Snapshot, inv: Inventory) -> nx.MultiGraph:
+def observed_graph(snapshot: Snapshot, inv: Inventory) -> nx.MultiGraph[str]:
     """What LLDP saw: one edge per adjacency (seen from one end or both), named by the declared
     cable when both ends match a declared link (any status), else `lldp:<dev>:<if>--<dev>:<if>`.
 
@@ -130,26 +130,19 @@ class GraphDiff:
         return {"missing": self.missing, "unexpected": self.unexpected, "matched": self.matched}
 
 
-def graph_diff(declared: nx.MultiGraph, observed: nx.MultiGraph) -> GraphDiff:
+def graph_diff(declared: nx.MultiGraph[str], observed: nx.MultiGraph[str]) -> GraphDiff:
     """Compare by cable id (observed edges carry the declared id when both ends match)."""
     want = {k for _, _, k in declared.edges(keys=True)}
     have = {k for _, _, k in observed.edges(keys=True)}
     return GraphDiff(missing=sorted(want - have), unexpected=sorted(have - want), matched=sorted(want & have))
 
 
-def restrict(g: nx.MultiGraph, nodes: Iterable[str]) -> nx.MultiGraph:
+def restrict(g: nx.MultiGraph[str], nodes: Iterable[str]) -> nx.MultiGraph[str]:
     """The subgraph on `nodes` (e.g. the lab's devices), with core and PD routers trimmed to match."""
     keep = set(nodes)
-    sub = nx.MultiGraph(g.subgraph(keep))
+    sub: nx.MultiGraph[str] = nx.MultiGraph(g.subgraph(keep))
     sub.graph = {**g.graph, "core": [c for c in g.graph.get("core", []) if c in keep],
                  "pds": {code: {**pd, "routers": [r for r in pd["routers"] if r in keep]}
                          for code, pd in g.graph.get("pds", {}).items() if any(r in keep for r in pd["routers"])}}
     return sub
 
-
-def edge_label(attrs: Mapping[str, Any]) -> str:
-    """`BTM-FO-0007 (1200 m, ducts DCT-1, DCT-2)`: how a fibre is named to a person."""
-    bits = [f"{attrs['length_m']} m"] if attrs.get("length_m") else []
-    if attrs.get("ducts"):
-        bits.append("ducts " + ", ".join(attrs["ducts"]))
-    return f"{attrs['id']} ({'; '.join(bits)})" if bits else str(attrs["id"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 
@@ -52,21 +52,23 @@ def _length(attrs: dict[str, Any]) -> int:
     return attrs.get("length_m") or 1
 
 
-def without(g: nx.MultiGraph, cables: Collection[str] = (), nodes: Collection[str] = ()) -> nx.MultiGraph:
+def without(g: nx.MultiGraph[str], cables: Collection[str] = (), nodes: Collection[str] = ()) -> nx.MultiGraph[str]:
     """A view of `g` with these fibres and routers failed (no copy)."""
     return nx.subgraph_view(g, filter_node=lambda n: n not in nodes,
-                            filter_edge=lambda u, v, k: k not in cables)
+                            filter_edge=lambda u, v, k: str(k) not in cables)   # keys are cable ids
 
 
-def shortest_tree(g: nx.MultiGraph) -> tuple[dict[Any, float], dict[Any, list[Any]]]:
+def shortest_tree(g: nx.MultiGraph[str]) -> tuple[dict[Any, float], dict[Any, list[Any]]]:
     """Fibre-length distance and shortest node path from the nearest core router to every reachable node."""
     core = [c for c in g.graph.get("core", []) if c in g]
     if not core:
         return {}, {}
-    return nx.multi_source_dijkstra(g, core, weight=lambda u, v, d: min(_length(a) for a in d.values()))
+    # without a target, networkx returns (distances, paths) for every reachable node
+    return cast(tuple[dict[Any, float], dict[Any, list[Any]]],
+                nx.multi_source_dijkstra(g, core, weight=lambda u, v, d: min(_length(a) for a in d.values())))
 
 
-def shortest_routes(g: nx.MultiGraph, targets: Iterable[str],
+def shortest_routes(g: nx.MultiGraph[str], targets: Iterable[str],
                     tree: tuple[dict[Any, float], dict[Any, list[Any]]] | None = None) -> Route | None:
     """Shortest route from any core router to any of `targets`, or None when none is reachable."""
     dist, paths = tree if tree is not None else shortest_tree(g)
@@ -74,7 +76,7 @@ def shortest_routes(g: nx.MultiGraph, targets: Iterable[str],
     return None if best is None else route_along(g, paths[best])
 
 
-def route_along(g: nx.MultiGraph, nodes: list[str]) -> Route:
+def route_along(g: nx.MultiGraph[str], nodes: list[str]) -> Route:
     """The route over `nodes`, taking the shortest of parallel fibres at each step."""
     route = Route(nodes[0], nodes[-1])
     for u, v in itertools.pairwise(nodes):
@@ -86,7 +88,7 @@ def route_along(g: nx.MultiGraph, nodes: list[str]) -> Route:
     return route
 
 
-def pd_targets(g: nx.MultiGraph, pd_code: str, to: str | None = None) -> list[str]:
+def pd_targets(g: nx.MultiGraph[str], pd_code: str, to: str | None = None) -> list[str]:
     """The PD's edge routers, or the one device `to` (which must belong to the graph)."""
     pds = g.graph.get("pds", {})
     if pd_code not in pds:
@@ -98,7 +100,7 @@ def pd_targets(g: nx.MultiGraph, pd_code: str, to: str | None = None) -> list[st
     return list(pds[pd_code]["routers"])
 
 
-def pd_routes(g: nx.MultiGraph, pd_code: str, to: str | None = None, limit: int = 4) -> list[Route]:
+def pd_routes(g: nx.MultiGraph[str], pd_code: str, to: str | None = None, limit: int = 4) -> list[Route]:
     """Primary route then fibre-disjoint backups (up to `limit` routes in all)."""
     targets = pd_targets(g, pd_code, to)
     routes: list[Route] = []

@@ -106,7 +106,7 @@ class PathCounter:
         self.out: list[list[int]] = [[] for _ in range(2 * n + 1)]
         self.node_arc = [self._arc(2 * v, 2 * v + 1, self.BIG if v in core or v == engine.source else 1)
                          for v in range(n)]
-        for e, (u, v) in enumerate(zip(engine.eu, engine.ev)):
+        for e, (u, v) in enumerate(zip(engine.eu, engine.ev, strict=True)):
             big = e >= engine.real_edges
             self._arc(2 * u + 1, 2 * v, self.BIG if big else 1)
             self._arc(2 * v + 1, 2 * u, self.BIG if big else 1)
@@ -215,19 +215,6 @@ def verdict(counts: PathCounts, min_ducts: int | None) -> Verdict:
     return Verdict.shared_duct if min_ducts == 1 else Verdict.diverse
 
 
-def graph_bridges(g: nx.MultiGraph) -> list[tuple[str, str]]:
-    """Bridges of `g` as sorted node-name pairs (convenience for tests and other modules)."""
-    engine = FailureEngine(g)
-    bridge_ids, _ = bridges_and_articulation_points(engine)
-    pairs = ((engine.names[engine.eu[e]], engine.names[engine.ev[e]]) for e in bridge_ids)
-    return sorted((a, b) if a <= b else (b, a) for a, b in pairs)
-
-
-def graph_articulation_points(g: nx.MultiGraph) -> list[str]:
-    engine = FailureEngine(g)
-    return sorted(engine.names[v] for v in bridges_and_articulation_points(engine)[1])
-
-
 @dataclass
 class PDRisk:
     """One PD's standing: disjoint paths to the core, the fewest ducts that cut it, the verdict."""
@@ -270,7 +257,7 @@ class TopologyCheck:
     warnings: list[str] = field(default_factory=list)
 
 
-def check_topology(g: nx.MultiGraph, policies: Iterable[PolicyLike] = (), duct_bound: int = 3,
+def check_topology(g: nx.MultiGraph[str], policies: Iterable[PolicyLike] = (), duct_bound: int = 3,
                    path_cap: int = 4, engine: FailureEngine | None = None) -> TopologyCheck:
     """Everything `netops topology check` reports, from one graph (declared, observed or GraphML)."""
     engine = engine or FailureEngine(g)

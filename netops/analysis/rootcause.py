@@ -85,17 +85,17 @@ class Prediction:
 class Predictor:
     """Predictions of any set of causes over one graph (cached per cause set)."""
 
-    def __init__(self, g: nx.MultiGraph, in_band: bool = True):
+    def __init__(self, g: nx.MultiGraph[str], in_band: bool = True):
         self.g = g
         self.in_band = in_band
         self.by_duct: dict[str, set[str]] = {}
         self.incident: dict[str, set[str]] = {n: set() for n in g}
         self.ends: dict[str, tuple[str, str]] = {}
-        for u, v, key, ducts in g.edges(keys=True, data="ducts"):
+        for u, v, key, attrs in g.edges(keys=True, data=True):
             self.ends[key] = (u, v)
             self.incident[u].add(key)
             self.incident[v].add(key)
-            for duct in ducts or ():
+            for duct in attrs.get("ducts") or ():
                 self.by_duct.setdefault(duct, set()).add(key)
         self.core = [c for c in g.graph.get("core", []) if c in g]
         self._behind: dict[str, set[str]] | None = None
@@ -163,7 +163,7 @@ class Predictor:
         return Prediction(frozenset(silent), frozenset(cut), frozenset(lossy - silent), frozenset(lldp_missing - cut))
 
 
-def _behind_cables(g: nx.MultiGraph, core: list[str]) -> dict[str, set[str]]:
+def _behind_cables(g: nx.MultiGraph[str], core: list[str]) -> dict[str, set[str]]:
     """cable -> the devices whose pings cross it: on the way out (from the NOC, which enters the network at the
     first core router) or on the way back (to the nearest core router), each the cheapest route."""
     if not core:
@@ -174,10 +174,10 @@ def _behind_cables(g: nx.MultiGraph, core: list[str]) -> dict[str, set[str]]:
         return through + min(_edge_cost(a) for a in edges.values())
     out: dict[str, set[str]] = {}
     for sources in ([core[0]], core):
-        _, paths = nx.multi_source_dijkstra(g, sources, weight=cost)
+        paths: dict[str, list[str]] = nx.multi_source_dijkstra_path(g, sources, weight=cost)
         for node, path in paths.items():
             for u, v in itertools.pairwise(path):
-                edges = g.get_edge_data(u, v)
+                edges: dict[Any, dict[str, Any]] = g.get_edge_data(u, v)
                 out.setdefault(min(edges, key=lambda k: (_edge_cost(edges[k]), k)), set()).add(node)
     return out
 
@@ -227,7 +227,7 @@ def _order(r: Ranked) -> tuple[int, int, int, int, str]:
     return (r.contradictions, -r.explained, len(r.causes), sum(KIND_ORDER[c.kind] for c in r.causes), r.label)
 
 
-def rank_causes(g: nx.MultiGraph, symptoms: Symptoms, in_band: bool = True, limit: int = 5,
+def rank_causes(g: nx.MultiGraph[str], symptoms: Symptoms, in_band: bool = True, limit: int = 5,
                 pair_pool: int = 12) -> list[Ranked]:
     """The best explanations, best first; [] when nothing is abnormal (the network is healthy)."""
     if not symptoms.abnormal:
@@ -245,7 +245,7 @@ def rank_causes(g: nx.MultiGraph, symptoms: Symptoms, in_band: bool = True, limi
     return sorted(ranked, key=_order)[:limit]
 
 
-def indistinguishable(g: nx.MultiGraph, cause: Cause, other: Cause, in_band: bool = True) -> bool:
+def indistinguishable(g: nx.MultiGraph[str], cause: Cause, other: Cause, in_band: bool = True) -> bool:
     """Two causes no observation can tell apart (a duct that holds only one fibre, and that fibre)."""
     p = Predictor(g, in_band)
     a, b = p.predict([cause]), p.predict([other])
@@ -257,7 +257,7 @@ def indistinguishable(g: nx.MultiGraph, cause: Cause, other: Cause, in_band: boo
 
 
 DEVICE_KINDS = ("device-down", "device-hung", "routing")
-_WHATIF_KIND = {"fibre": "link", "duct": "duct", "device-down": "node", "routing": "node"}
+_WHATIF_KIND: dict[str, str] = {"fibre": "link", "duct": "duct", "device-down": "node", "routing": "node"}
 
 
 def parse_label(label: str) -> tuple[Cause, ...]:
@@ -274,16 +274,16 @@ def parse_label(label: str) -> tuple[Cause, ...]:
 def whatif_failures(causes: Iterable[Cause]) -> list[Failure]:
     """The what-if failures that take the same elements out of service (a hung device or a lossy or
     LLDP-silent fibre takes nothing out: no failure)."""
-    return [Failure(_WHATIF_KIND[c.kind], c.name) for c in causes if c.kind in _WHATIF_KIND]  # type: ignore[arg-type]
+    return [Failure(_WHATIF_KIND[c.kind], c.name) for c in causes if c.kind in _WHATIF_KIND]
 
 
-def cables_of(cause: Cause, g: nx.MultiGraph, device_ports: bool = False) -> list[str]:
+def cables_of(cause: Cause, g: nx.MultiGraph[str], device_ports: bool = False) -> list[str]:
     """The fibres a cause names or darkens: the fibre, a duct's fibres, a dead device's fibres (with
     `device_ports`, every device kind's fibres: the ports a field team would look at)."""
     if cause.kind in ("fibre", "degraded", "lldp-silent"):
         return [cause.name]
     if cause.kind == "duct":
-        return sorted(k for _, _, k, d in g.edges(keys=True, data="ducts") if cause.name in (d or ()))
+        return sorted(k for _, _, k, d in g.edges(keys=True, data=True) if cause.name in (d.get("ducts") or ()))
     if cause.name in g and (cause.kind == "device-down" or (device_ports and cause.kind in DEVICE_KINDS)):
         return sorted(k for _, _, k in g.edges(cause.name, keys=True))
     return []

@@ -53,7 +53,7 @@ class _Option:
 class Suggester:
     """Judges options against one check result; `engine` must be the one the check ran on."""
 
-    def __init__(self, g: nx.MultiGraph, check: TopologyCheck, engine: FailureEngine,
+    def __init__(self, g: nx.MultiGraph[str], check: TopologyCheck, engine: FailureEngine,
                  candidates: Sequence[CandidateFibre] = ()):
         self.g, self.check, self.engine = g, check, engine
         self.candidates = candidates
@@ -144,7 +144,7 @@ class Suggester:
         """The shortest option that makes `pd` diverse, or None (GPS: the nearest MAX_GPS_TRIES routers)."""
         best = next((o for o in self._options(pd) if self.makes_diverse(pd, o)), None)
         for tries, o in enumerate(self._gps_options(pd)):
-            if tries >= MAX_GPS_TRIES or best is not None and o.length_m >= best.length_m:
+            if tries >= MAX_GPS_TRIES or (best is not None and o.length_m >= best.length_m):
                 break
             if self.makes_diverse(pd, o):
                 best = o
@@ -166,7 +166,7 @@ def _perimeter(ring: int) -> list[tuple[int, int]]:
             + [(-ring, dy) for dy in side[1:-1]] + [(ring, dy) for dy in side[1:-1]])
 
 
-def suggest_fibres(g: nx.MultiGraph, check: TopologyCheck, engine: FailureEngine,
+def suggest_fibres(g: nx.MultiGraph[str], check: TopologyCheck, engine: FailureEngine,
                    candidates: Sequence[CandidateFibre] = ()) -> list[Suggestion]:
     """One suggestion per PD that is single-homed or shares a duct (when any option works)."""
     at_risk = [pd for pd, risk in check.pds.items() if risk.verdict in (Verdict.single_homed, Verdict.shared_duct)]

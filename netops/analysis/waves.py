@@ -19,7 +19,7 @@ from netops.analysis.whatif import lost_pds, reached_from_core
 LostFn = Callable[[frozenset[str]], frozenset[str]]
 
 
-def lost_when_down(g: nx.MultiGraph) -> LostFn:
+def lost_when_down(g: nx.MultiGraph[str]) -> LostFn:
     """The PDs that lose every path to the core when these routers are down (memoised)."""
     cache: dict[frozenset[str], frozenset[str]] = {}
 
@@ -39,7 +39,7 @@ class Wave:
     unavoidable: list[str]      # of those, the ones a member cuts off on its own
 
 
-def plan_waves(g: nx.MultiGraph, hosts: Sequence[str], lost: LostFn | None = None,
+def plan_waves(g: nx.MultiGraph[str], hosts: Sequence[str], lost: LostFn | None = None,
                max_waves: int | None = None) -> list[Wave]:
     """Hosts in topology-safe waves (order kept inside a wave); `max_waves` forces at most that many,
     packing the rest into the last one (the pre-flight then says what that costs)."""

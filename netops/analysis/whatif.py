@@ -33,17 +33,17 @@ def parse_failure(text: str) -> Failure:
     """`link:BTM-FO-0007`, `node:core-01`, `duct:DCT-EP-01`."""
     kind, sep, name = text.partition(":")
     if not sep or kind not in KINDS or not name:
-        raise InputError.at("--fail", None, text, "expected link:CABLE, node:HOST or duct:DUCT")
+        raise InputError.of_field("failure", f"{text!r}: expected link:CABLE, node:HOST or duct:DUCT")
     return Failure(kind, name)
 
 
-def resolve(g: nx.MultiGraph, failures: Iterable[Failure]) -> tuple[set[str], set[str]]:
+def resolve(g: nx.MultiGraph[str], failures: Iterable[Failure]) -> tuple[set[str], set[str]]:
     """Failed cable ids and routers; unknown names are an error, not a silent no-op."""
     cables: set[str] = set()
     nodes: set[str] = set()
     by_duct: dict[str, set[str]] = {}
-    for _, _, key, ducts in g.edges(keys=True, data="ducts"):
-        for duct in ducts or ():
+    for _, _, key, attrs in g.edges(keys=True, data=True):
+        for duct in attrs.get("ducts") or ():
             by_duct.setdefault(duct, set()).add(key)
     keys = {k for _, _, k in g.edges(keys=True)}
     for f in failures:
@@ -86,8 +86,9 @@ class Capacity:
 
     SOURCE, SINK = ("__core__",), ("__pd__",)
 
-    def __init__(self, g: nx.MultiGraph):
-        self.flow = nx.DiGraph()
+    def __init__(self, g: nx.MultiGraph[str]):
+        self.flow: nx.DiGraph[object] = nx.DiGraph()
+        cap: float | None
         for u, v, cap in g.edges(data="capacity_mbps"):
             for a, b in ((u, v), (v, u)):
                 prev = self.flow.get_edge_data(a, b, {"capacity": 0})["capacity"]
@@ -107,7 +108,7 @@ class Capacity:
             self.flow.remove_node(self.SINK)
 
 
-def what_if(g: nx.MultiGraph, failures: list[Failure], engine: FailureEngine | None = None) -> WhatIf:
+def what_if(g: nx.MultiGraph[str], failures: list[Failure], engine: FailureEngine | None = None) -> WhatIf:
     """Isolated PDs and devices, then every surviving PD whose shortest route ran over a failure."""
     cables, nodes = resolve(g, failures)
     engine = engine or FailureEngine(g)
@@ -141,7 +142,7 @@ class EachRow:
     devices: int
 
 
-def elements(g: nx.MultiGraph, kind: str) -> list[tuple[str, list[tuple[Any, Any, str]], list[Any]]]:
+def elements(g: nx.MultiGraph[str], kind: str) -> list[tuple[str, list[tuple[Any, Any, str]], list[Any]]]:
     """(name, fibres as (u, v, key), routers) for every duct / link / router of `g`."""
     edges = [(u, v, k) for u, v, k in g.edges(keys=True) if u != v]
     if kind == "duct":
@@ -154,10 +155,10 @@ def elements(g: nx.MultiGraph, kind: str) -> list[tuple[str, list[tuple[Any, Any
         return sorted(((str(k), [(u, v, k)], []) for u, v, k in edges), key=lambda row: row[0])
     if kind == "node":
         return [(str(n), [], [n]) for n in sorted(g, key=str)]
-    raise InputError.at("--each", None, kind, "expected duct, link or node")
+    raise InputError.of_field("each", f"{kind!r}: expected duct, link or node")
 
 
-def each(g: nx.MultiGraph, kind: str, engine: FailureEngine | None = None) -> list[EachRow]:
+def each(g: nx.MultiGraph[str], kind: str, engine: FailureEngine | None = None) -> list[EachRow]:
     """Every duct / link / router failed alone, judged by the failure engine."""
     engine = engine or FailureEngine(g)
     rows = []
@@ -168,24 +169,25 @@ def each(g: nx.MultiGraph, kind: str, engine: FailureEngine | None = None) -> li
     return rows
 
 
-def each_naive(g: nx.MultiGraph, kind: str) -> list[EachRow]:
+def each_naive(g: nx.MultiGraph[str], kind: str) -> list[EachRow]:
     """Reference: for each element, copy the graph, remove it, recompute reachability from the core."""
     base = reached_from_core(g)
     base_lost, base_out = lost_pds(g, base), len(g) - len(base)
     rows = []
     for name, edges, nodes in elements(g, kind):
         h = g.copy()
-        h.remove_edges_from(edges)
+        for u, v, key in edges:
+            h.remove_edge(u, v, key)
         h.remove_nodes_from(nodes)
         reached = reached_from_core(h)
         rows.append(EachRow(kind, name, sorted(lost_pds(g, reached) - base_lost), len(g) - len(reached) - base_out))
     return rows
 
 
-def reached_from_core(g: nx.MultiGraph) -> set[Any]:
+def reached_from_core(g: nx.MultiGraph[str]) -> set[Any]:
     """Every device connected to some core router."""
     return set().union(*(nx.node_connected_component(g, c) for c in g.graph.get("core", []) if c in g))
 
 
-def lost_pds(g: nx.MultiGraph, reached: set[Any]) -> set[str]:
+def lost_pds(g: nx.MultiGraph[str], reached: set[Any]) -> set[str]:
     return {code for code, pd in g.graph.get("pds", {}).items() if not any(r in reached for r in pd["routers"])}

@@ -93,7 +93,7 @@ def _inventory_section(inv: Inventory, snap: Snapshot | None) -> InventorySectio
 
 
 def _wan_section(config: Config, inv: Inventory, cost_per_m: int, previous: AuditReport | None,
-                 g: nx.MultiGraph) -> tuple[WanSection, TopologyCheck]:
+                 g: nx.MultiGraph[str]) -> tuple[WanSection, TopologyCheck]:
     result, suggestions = run_check(config, inv, g, external=False)
     verdicts = Counter(r.verdict.value for r in result.pds.values())
     pds = [PdRedundancy(code=r.code, name=r.name, kind=r.kind, verdict=r.verdict.value, min_ducts=r.min_ducts,
@@ -123,7 +123,7 @@ def _lan_section(inv: Inventory, store: Store, as_of: dt.date) -> tuple[LanSecti
                                   findings=r.findings, overdue=r.overdue) for r in rows],
         overdue=sum(r.overdue for r in rows), on_time=sum(not r.overdue for r in rows),
         with_findings=sum(1 for r in rows if r.findings))
-    evidence = [{"pd": s.pd, "id": s.id, "sha256": s.sha256, "received": s.received_at.isoformat()}
+    evidence: list[dict[str, str | int]] = [{"pd": s.pd, "id": s.id, "sha256": s.sha256, "received": s.received_at.isoformat()}
                 for s in history if s.received_at.date() <= as_of]
     return lan, evidence
 
@@ -189,7 +189,7 @@ class AuditBuild:
     """The stored report and what its pictures are drawn from (the declared graph and its check)."""
 
     report: AuditReport
-    graph: nx.MultiGraph
+    graph: nx.MultiGraph[str]
     check: TopologyCheck
 
 

@@ -12,15 +12,22 @@ import difflib
 import ipaddress
 import re
 import time
-from pathlib import Path
 from collections.abc import Mapping
+from pathlib import Path
 
 import networkx as nx
 
 from netops.analysis.graph import declared_graph, restrict
 from netops.analysis.paths import pd_routes
 from netops.analysis.redundancy import check_topology
-from netops.analysis.rootcause import Cause, Symptoms, cables_of, indistinguishable, rank_causes, whatif_failures
+from netops.analysis.rootcause import (
+    Cause,
+    Symptoms,
+    cables_of,
+    indistinguishable,
+    rank_causes,
+    whatif_failures,
+)
 from netops.analysis.whatif import what_if
 from netops.app.lab_use import lab_overlay, notice
 from netops.app.sweep import live_sweep
@@ -72,7 +79,8 @@ def _live_vps(config: Config, inv: Inventory, store: Store) -> list[Vps]:
     return vps_service(config, inv, store).list(include_decommissioned=False)
 
 
-def symptoms_of(snapshot: Snapshot, inv: Inventory, g: nx.MultiGraph, loss: Mapping[str, float] | None = None) -> Symptoms:
+def symptoms_of(snapshot: Snapshot, inv: Inventory, g: nx.MultiGraph[str],
+                loss: Mapping[str, float] | None = None) -> Symptoms:
     """Devices that answered or not; every declared fibre's port state at each end that answered, and whether
     that end sees the declared neighbour over LLDP (where the device runs LLDP at all); the NOC's ping loss."""
     s = Symptoms(answered=set(snapshot.observations),
@@ -92,7 +100,7 @@ def symptoms_of(snapshot: Snapshot, inv: Inventory, g: nx.MultiGraph, loss: Mapp
     return s
 
 
-def _place(inv: Inventory, g: nx.MultiGraph, cables: list[str]) -> list[Place]:
+def _place(inv: Inventory, g: nx.MultiGraph[str], cables: list[str]) -> list[Place]:
     out = []
     for key in cables:
         link = inv.links.get(key)
@@ -207,7 +215,7 @@ def _restarted_since(previous: Snapshot | None, now: Snapshot) -> list[tuple[str
     return out
 
 
-def _evidence(causes: tuple[Cause, ...], symptoms: Symptoms, g: nx.MultiGraph) -> list[str]:
+def _evidence(causes: tuple[Cause, ...], symptoms: Symptoms, g: nx.MultiGraph[str]) -> list[str]:
     lines = []
     for c in causes:
         for key in cables_of(c, g):

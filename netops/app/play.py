@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -38,7 +39,7 @@ class RiskRefused(NetopsError):
 def _matches(selector: HostSelector, name: str, inv: Inventory) -> bool:
     d = inv.devices[name]
     groups = {f"pd_{d.pd.lower()}", f"platform_{d.platform}"}        # the inventory's Nornir groups
-    checks = [(selector.pd, d.pd), (selector.role, d.role), (selector.platform, d.platform),
+    checks: list[tuple[list[Any], object]] = [(selector.pd, d.pd), (selector.role, d.role), (selector.platform, d.platform),
               (selector.site, d.site), (selector.name, name)]
     if any(wanted and value not in wanted for wanted, value in checks):
         return False
@@ -59,7 +60,7 @@ def select_hosts(selector: HostSelector, inv: Inventory, limit: str | None = Non
         for part in (p.strip() for p in limit.split(",") if p.strip()):
             key, sep, value = part.partition("=")
             if sep and key not in ("pd", "role", "platform", "site", "name"):
-                raise InputError.at("--limit", None, key, "expected a host name or pd=, role=, platform=, site=, name=")
+                raise InputError.of_field(f"limit {key}", "expected a host name or pd=, role=, platform=, site=, name=")
             extra = HostSelector.model_validate({key: [value.upper() if key == "pd" else value]}) if sep \
                 else HostSelector(name=[part])
             narrowed += [h for h in hosts if _matches(extra, h, inv) and h not in narrowed]

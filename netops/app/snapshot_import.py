@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from netops.analysis.links import judge_links, new_adjacencies
 from netops.collect.importers.registry import read_device
-from netops.collect.importers.saved import collect_pieces
+from netops.collect.importers.saved import SavedOutput, collect_pieces
 from netops.errors import InputError
 from netops.models.observation import DeviceObservation, Snapshot
 from netops.sources.inventory import Inventory
@@ -45,7 +45,7 @@ def import_snapshot(store: Store, inventory: Inventory, path: Path, fmt: str = "
     """Read every piece under `path`, build one observation per device, store the snapshot."""
     started = datetime.now(UTC)
     pieces, refused = collect_pieces(path, fmt, platform)
-    by_host: dict[str, list] = defaultdict(list)
+    by_host: dict[str, list[SavedOutput]] = defaultdict(list)
     for piece in pieces:
         by_host[piece.host].append(piece)
     if not by_host:

@@ -15,11 +15,12 @@ from netops.app.session import Session
 from netops.app.snapshots import SnapshotReport, previous_sweep, snapshot_report
 from netops.collect.base import CollectOptions
 from netops.collect.probe import probe
-from netops.collect.sweep import VIAS, BadRequest, SweepProgress, SweepRequest, default_collectors, sweep
+from netops.collect.sweep import BadRequest, SweepProgress, SweepRequest, default_collectors, sweep
 from netops.config import Config
 from netops.errors import InputError
 from netops.lab.overlay import LabOverlay
 from netops.models.observation import Snapshot
+from netops.models.settings import VIAS
 from netops.sources.inventory import Inventory
 from netops.store.snapshots import save_snapshot
 
@@ -44,14 +45,9 @@ class SweepAsk(BaseModel):
 
 def sweep_request(config: Config, ask: SweepAsk) -> SweepRequest:
     """The collector's request: config defaults filled in, `via` and filters checked (InputError)."""
-    defaults = config.sweep
-    options = CollectOptions(
-        timeout=ask.timeout if ask.timeout is not None else float(defaults.get("timeout", DEFAULTS.timeout)),
-        retries=ask.retries if ask.retries is not None else int(defaults.get("retries", DEFAULTS.retries)),
-        concurrency=ask.concurrency if ask.concurrency is not None
-        else int(defaults.get("concurrency", DEFAULTS.concurrency)),
-    )
-    via = ask.via or str(defaults.get("via", "snmp"))
+    options = CollectOptions.from_settings(config.sweep, timeout=ask.timeout, retries=ask.retries,
+                                           concurrency=ask.concurrency)
+    via = ask.via or ",".join(config.sweep.via)
     try:
         return SweepRequest(via=tuple(dict.fromkeys(p.strip() for p in via.split(",") if p.strip())),
                             pds=ask.pds, roles=ask.roles, platforms=ask.platforms, filters=ask.filters,

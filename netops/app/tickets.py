@@ -23,7 +23,7 @@ def open_ticket(inv: Inventory, store: Store, pd: str, summary: str, reporter: s
     if code not in inv.pds:
         import difflib
         close = difflib.get_close_matches(code, list(inv.pds), n=3, cutoff=0.5)
-        raise InputError.at("--pd", None, "pd", f"unknown PD {pd!r}" + (f"; did you mean {', '.join(close)}?" if close else ""))
+        raise InputError.of_field("pd", f"unknown PD {pd!r}" + (f"; did you mean {', '.join(close)}?" if close else ""))
     return store_tickets.open_ticket(store, code, summary, reporter, Priority(priority))
 
 
@@ -48,7 +48,7 @@ def monthly_report(store: Store, month: str) -> list[MonthRow]:
     try:
         start = dt.datetime.strptime(month, "%Y-%m").replace(tzinfo=dt.UTC)
     except ValueError as exc:
-        raise InputError.at("--month", None, "month", "expected YYYY-MM") from exc
+        raise InputError.of_field("month", "expected YYYY-MM") from exc
     end = (start + dt.timedelta(days=32)).replace(day=1)
     rows: dict[str, dict[str, Any]] = defaultdict(lambda: {"opened": 0, "resolved": 0, "hours": [], "breaches": 0})
     for t in store_tickets.list_tickets(store):

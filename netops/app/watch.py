@@ -130,7 +130,7 @@ def watch_cycle(config: Config, inv: Inventory, store: Store, state: WatchState,
     _record(state, WatchEvent(now, "opened", incident.id, cause, pds, len(symptoms.silent)), webhook, keep)
 
 
-def _elements(causes: tuple[Cause, ...], g: nx.MultiGraph) -> frozenset[str]:
+def _elements(causes: tuple[Cause, ...], g: nx.MultiGraph[str]) -> frozenset[str]:
     """What a cause touches: its names, its fibres and every device port on them, and a fibre's two ends."""
     fibres = {c.name for c in causes if c.kind == "fibre"}
     out = {c.name for c in causes} | {k for c in causes for k in cables_of(c, g, device_ports=True)}

@@ -18,7 +18,7 @@ backend_option = click.option("--backend", type=click.Choice(app_vps.BACKENDS), 
                               help="Where VPS are made real (default: NETOPS_VPS_BACKEND, else dryrun).")
 
 
-class Size(click.ParamType[int, Any]):
+class Size(click.ParamType[int, str]):
     """4G, 512M, 1T: converted to the unit the register keeps (MiB for memory, GiB for disk)."""
 
     name = "size"

@@ -9,8 +9,8 @@ and nowhere else.
 from __future__ import annotations
 
 import errno
+import functools
 import logging
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
@@ -20,7 +20,9 @@ from nornir.core.exceptions import NornirSubTaskError
 from nornir.core.inventory import ConnectionOptions, Host
 from nornir.core.task import Result, Task
 
+from netops.errors import NetopsError
 from netops.models.observation import DeviceFailure, DeviceObservation, FailureReason
+from netops.models.settings import SWEEP_DEFAULTS, SweepSettings
 
 # A failed device is returned as data with a one-line message; the libraries' own tracebacks
 # (Nornir logs every failed task at ERROR) must not reach the terminal through logging's
@@ -36,9 +38,17 @@ OnResult = Callable[[CollectResult], None]
 class CollectOptions:
     """Per-device timeout (seconds) and retries, and how many devices are talked to at once."""
 
-    timeout: float = 3.0
-    retries: int = 1
-    concurrency: int = 200
+    timeout: float = SWEEP_DEFAULTS.timeout
+    retries: int = SWEEP_DEFAULTS.retries
+    concurrency: int = SWEEP_DEFAULTS.concurrency
+
+    @classmethod
+    def from_settings(cls, settings: SweepSettings, *, timeout: float | None = None, retries: int | None = None,
+                      concurrency: int | None = None) -> CollectOptions:
+        """The project's `sweep:` settings, each overridden where a value is given (a command-line option)."""
+        return cls(timeout=settings.timeout if timeout is None else timeout,
+                   retries=settings.retries if retries is None else retries,
+                   concurrency=settings.concurrency if concurrency is None else concurrency)
 
     @property
     def worst_case_seconds(self) -> float:
@@ -57,18 +67,48 @@ class Collector(Protocol):
     ) -> dict[str, CollectResult]: ...
 
 
-_AUTH_WORDS = (
-    "authentication",
-    "auth fail",
-    "permission denied",
-    "login incorrect",
-    "unknownusername",
-    "wrongdigest",
-    "unknown user",
-    "bad password",
-)
-_TIMEOUT_WORDS = ("timed out", "timeout", "no route to host", "unreachable")
-_REFUSED_WORDS = ("connection refused", "refused")
+# The boundary's vocabulary, as httpx maps httpcore's errors: each library error type -> one reason.
+# Checked from the root cause outwards (NAPALM and Nornir wrap the real error; netmiko reports a
+# refused connection as a "timeout" wrapping the truth); the first type in this order that matches wins.
+# Messages are never read: a library that only says it in words is an `error` until it raises a type.
+@functools.cache
+def reason_table() -> tuple[tuple[type[BaseException], FailureReason], ...]:
+    """(exception type, reason), most specific first; imported lazily (NAPALM and netmiko are slow to load)."""
+    from jnpr.junos import exception as junos  # NAPALM's junos driver (PyEZ over NETCONF)
+    from napalm.base.exceptions import ConnectAuthError, ConnectTimeoutError, ModuleImportError
+    from ncclient.transport import errors as netconf
+    from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException, ReadTimeout
+    from paramiko.ssh_exception import AuthenticationException
+    from textfsm import TextFSMError
+    from textfsm.clitable import CliTableError
+
+    return (
+        (ConnectionRefusedError, FailureReason.refused),
+        (NetmikoAuthenticationException, FailureReason.auth),
+        (AuthenticationException, FailureReason.auth),            # paramiko: bad password, no usable method
+        (ConnectAuthError, FailureReason.auth),
+        (junos.ConnectAuthError, FailureReason.auth),
+        (netconf.AuthenticationError, FailureReason.auth),
+        (junos.ConnectRefusedError, FailureReason.refused),
+        (junos.ConnectTimeoutError, FailureReason.timeout),
+        (NetmikoTimeoutException, FailureReason.timeout),
+        (ReadTimeout, FailureReason.timeout),
+        (ConnectTimeoutError, FailureReason.timeout),
+        (TimeoutError, FailureReason.timeout),                    # socket.timeout is TimeoutError
+        (TextFSMError, FailureReason.parse),
+        (CliTableError, FailureReason.parse),
+        (ModuleImportError, FailureReason.unsupported),           # no NAPALM driver for this platform
+    )
+
+
+# OSError numbers that say what happened on the wire (a socket error with no more specific type).
+_REASON_OF_ERRNO = {
+    errno.ECONNREFUSED: FailureReason.refused,
+    errno.ETIMEDOUT: FailureReason.timeout,
+    errno.EHOSTUNREACH: FailureReason.timeout,
+    errno.ENETUNREACH: FailureReason.timeout,
+    errno.EHOSTDOWN: FailureReason.timeout,
+}
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -81,40 +121,25 @@ def _chain(exc: BaseException) -> list[BaseException]:
     return seen
 
 
-def classify(exc: BaseException) -> FailureReason:
-    """Map any collector exception onto timeout / auth / refused / parse / error."""
-    from napalm.base.exceptions import ModuleImportError
-    from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException
-    from paramiko.ssh_exception import AuthenticationException
-    from textfsm import TextFSMError
-    from textfsm.clitable import CliTableError
+def _reason_of(item: BaseException) -> FailureReason | None:
+    reason = getattr(item, "reason", None)
+    if isinstance(item, NetopsError) and isinstance(reason, FailureReason):
+        return reason                  # netops' own errors carry their reason (SnmpError and its kin)
+    if isinstance(item, OSError) and item.errno in _REASON_OF_ERRNO:
+        return _REASON_OF_ERRNO[item.errno]
+    for kind, reason_of_kind in reason_table():
+        if isinstance(item, kind):
+            return reason_of_kind
+    return None
 
-    # Root cause first: netmiko reports a refused connection as a "timeout" wrapping the truth.
-    chain = _chain(exc)[::-1]
-    for item in chain:
-        errors = getattr(item, "errors", None)  # paramiko NoValidConnectionsError: {address: error}
+
+def classify(exc: BaseException) -> FailureReason:
+    """Map any collector exception onto a FailureReason by its type (and its causes' types)."""
+    for item in _chain(exc)[::-1]:
+        errors = getattr(item, "errors", None)   # paramiko NoValidConnectionsError: {address: OSError}
         for cause in (*(errors.values() if isinstance(errors, dict) else ()), item):
-            if (
-                isinstance(cause, ConnectionRefusedError)
-                or getattr(cause, "errno", None) == errno.ECONNREFUSED
-            ):
-                return FailureReason.refused
-        if isinstance(item, (NetmikoAuthenticationException, AuthenticationException)):
-            return FailureReason.auth
-        if isinstance(item, (NetmikoTimeoutException, TimeoutError, socket.timeout)):
-            return FailureReason.timeout
-        if isinstance(item, (TextFSMError, CliTableError)):
-            return FailureReason.parse
-        if isinstance(item, ModuleImportError):  # no NAPALM driver installed for this platform
-            return FailureReason.unsupported
-    text = " ".join(str(item).lower() for item in chain)
-    for words, reason in (
-        (_AUTH_WORDS, FailureReason.auth),
-        (_REFUSED_WORDS, FailureReason.refused),
-        (_TIMEOUT_WORDS, FailureReason.timeout),
-    ):
-        if any(w in text for w in words):
-            return reason
+            if isinstance(cause, BaseException) and (reason := _reason_of(cause)) is not None:
+                return reason
     return FailureReason.error
 
 
@@ -148,10 +173,14 @@ def observe_guarded(task: Task, via: str, on_result: OnResult, work: Callable[[]
     """Run one host's collection as a Nornir task that never raises: every failure becomes data."""
     result: CollectResult
     try:
-        result = work()
+        if not task.host.hostname:     # nothing to connect to: not the device's fault, and nothing is sent
+            result = DeviceFailure(host=task.host.name, via=via, reason=FailureReason.unconfigured,
+                                   message=f"no address for {task.host.name}")
+        else:
+            result = work()
     except NornirSubTaskError as exc:
         result = failure_from(task.host.name, via, exc.result[0].exception or exc)
-    except Exception as exc:  # noqa: BLE001 - every failure becomes data (classified in failure_from)
+    except Exception as exc:
         result = failure_from(task.host.name, via, exc)
     on_result(result)
     return Result(host=task.host, result=result)

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from nornir import InitNornir
 from nornir.core import Nornir
-from nornir.core.filter import F
+from nornir.core.filter import OR, F
 from nornir.core.plugins.inventory import InventoryPluginRegister, TransformFunctionRegister
 
 from netops.config import Config
@@ -56,8 +55,10 @@ def parse_filter(expression: str) -> tuple[str, str]:
     return key, value
 
 
-def _any(filters: Iterable[F]) -> Any:
-    combined: Any = None
-    for f in filters:
-        combined = f if combined is None else combined | f
+def _any(filters: Iterable[F]) -> F | OR:
+    """The OR of one or more filters."""
+    remaining = iter(filters)
+    combined: F | OR = next(remaining)
+    for f in remaining:
+        combined = combined | f
     return combined

@@ -9,19 +9,21 @@ devices, from the lab; they live only in memory.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from nornir.core import Nornir
 
 from netops.collect.base import CollectOptions, CollectResult, OnResult
 from netops.collect.normalize import canonicalise
-from netops.collect.snmp.credentials import SnmpCredentials, SnmpTarget
-from netops.collect.snmp.normalize import to_failure, to_observation
-from netops.collect.snmp.poll import DeviceSnmpData, SnmpFailure, run_poll
+from netops.collect.snmp.credentials import AuthProto, PrivProto, SnmpCredentials, SnmpTarget
+from netops.collect.snmp.normalize import to_observation
+from netops.collect.snmp.poll import DeviceSnmpData, run_poll
 from netops.models.observation import DeviceFailure, FailureReason
+from netops.models.settings import SWEEP_DEFAULTS
 from netops.sources.secrets import SnmpSecrets
 
 CredentialsFor = Callable[[str], "SnmpCredentials | None"]
-DEFAULT_PORT = 161
+DEFAULT_PORT = SWEEP_DEFAULTS.snmp_port
 
 
 def credentials_from_secrets(secrets: SnmpSecrets, *, prefer: str = "v3") -> SnmpCredentials | None:
@@ -30,9 +32,9 @@ def credentials_from_secrets(secrets: SnmpSecrets, *, prefer: str = "v3") -> Snm
     if secrets.user and secrets.auth_key and secrets.priv_key:
         v3 = SnmpCredentials.v3(
             secrets.user,
-            auth_protocol=secrets.auth_proto.lower(),  # type: ignore[arg-type]
+            auth_protocol=cast(AuthProto, secrets.auth_proto.lower()),   # SnmpSecrets validated it
             auth_key=secrets.auth_key.get_secret_value(),
-            priv_protocol=secrets.priv_proto.lower(),  # type: ignore[arg-type]
+            priv_protocol=cast(PrivProto, secrets.priv_proto.lower()),
             priv_key=secrets.priv_key.get_secret_value(),
         )
     v2c = SnmpCredentials.v2c(secrets.community.get_secret_value()) if secrets.community is not None else None
@@ -53,22 +55,20 @@ class SnmpCollector:
         for name, host in nr.inventory.hosts.items():
             creds = self.credentials_for(name)
             if creds is None or not host.hostname:
-                missing = (
-                    "SNMP credentials (NETOPS_SNMP_* or the secrets file)" if creds is None else "an address"
-                )
+                missing = "SNMP credentials (NETOPS_SNMP_* or the secrets file)" if creds is None else "address"
                 out[name] = DeviceFailure(
-                    host=name, via=self.name, reason=FailureReason.auth, message=f"no {missing} for {name}"
+                    host=name, via=self.name, reason=FailureReason.unconfigured, message=f"no {missing} for {name}"
                 )
                 on_result(out[name])
                 continue
             targets.append(SnmpTarget(name=name, host=host.hostname, port=self.port, credentials=creds))
 
-        def convert(result: DeviceSnmpData | SnmpFailure) -> CollectResult:
-            if isinstance(result, SnmpFailure):
-                return to_failure(result)
+        def convert(result: DeviceSnmpData | DeviceFailure) -> CollectResult:
+            if isinstance(result, DeviceFailure):
+                return result
             return canonicalise(to_observation(result))
 
-        def progress(name: str, result: DeviceSnmpData | SnmpFailure) -> None:
+        def progress(name: str, result: DeviceSnmpData | DeviceFailure) -> None:
             out[name] = convert(result)
             on_result(out[name])
 

@@ -23,19 +23,18 @@ from netops.collect.napalm_collector import NapalmCollector
 from netops.collect.normalize import combine, has_neighbours
 from netops.collect.nornir_init import apply_filters, build_nornir, parse_filter
 from netops.collect.snmp.credentials import SnmpCredentials
-from netops.collect.snmp_collector import DEFAULT_PORT, SnmpCollector, credentials_from_secrets
+from netops.collect.snmp_collector import SnmpCollector, credentials_from_secrets
 from netops.config import Config
-from netops.errors import NotFoundError
+from netops.errors import NetopsError, NotFoundError
 from netops.lab.overlay import LabOverlay
 from netops.models.observation import DeviceFailure, DeviceObservation, Snapshot
+from netops.models.settings import SWEEP_DEFAULTS, VIAS
 from netops.sources.inventory import Inventory
 from netops.sources.secrets import load_secrets
 from netops.store.audit import current_actor
 
-VIAS = ("snmp", "napalm", "cli")
 
-
-class BadRequest(ValueError):
+class BadRequest(NetopsError):
     """A sweep request that cannot run; `field` names what was wrong (via, filter)."""
 
     def __init__(self, field: str, message: str):
@@ -47,7 +46,7 @@ class BadRequest(ValueError):
 class SweepRequest:
     """What was asked: collectors, inventory filters and per-device patience."""
 
-    via: tuple[str, ...] = ("snmp",)
+    via: tuple[str, ...] = SWEEP_DEFAULTS.via
     pds: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     platforms: tuple[str, ...] = ()
@@ -105,13 +104,13 @@ def _lab_snmp_credentials(config: Config, overlay: LabOverlay | None) -> Mapping
     """
     if overlay is None:
         return None
-    creds = credentials_from_secrets(overlay.secrets.snmp, prefer=str(config.sweep.get("lab_snmp", "v2c")))
+    creds = credentials_from_secrets(overlay.secrets.snmp, prefer=config.sweep.lab_snmp)
     return {host: creds for host in overlay.devices}
 
 
 def default_collectors(config: Config, lab: LabOverlay | None = None, snmp_workload: str = "full") -> dict[str, Collector]:
     """`snmp_workload` "links" (ports and LLDP only, about twice as fast) is what a diagnosis needs."""
-    port = int(config.sweep.get("snmp_port", DEFAULT_PORT))
+    port = config.sweep.snmp_port
     return {
         "snmp": SnmpCollector(snmp_credentials(config, lab), port=port, workload=snmp_workload),
         "napalm": NapalmCollector(),
@@ -126,7 +125,7 @@ def _run_one(
     progress.start(collector.name, len(nr.inventory.hosts))
     try:
         return collector.collect(nr, options, lambda r: progress.advance(collector.name, r))
-    except Exception as exc:  # noqa: BLE001 - a broken collector must not abort the sweep
+    except Exception as exc:
         return {host: failure_from(host, collector.name, exc) for host in nr.inventory.hosts}
 
 

@@ -29,7 +29,7 @@ def _safe_name(host: str) -> str:
     return f"{host}.cfg"
 
 
-def _open(root: Path):  # type: ignore[no-untyped-def]
+def _open(root: Path):  # type: ignore[no-untyped-def]  # dulwich types objects as ShaFile (no .tree/.data) and refs as Ref: kept untyped here
     from dulwich.repo import Repo
     try:
         if (root / ".git").is_dir():
@@ -94,12 +94,13 @@ def _checkout(root: Path, configs: dict[str, str], changed: list[str]) -> None:
         tmp.replace(path)
 
 
-def _file_at(repo, commit_id: bytes, host: str) -> str | None:  # type: ignore[no-untyped-def]
+def _file_at(repo, commit_id: bytes, host: str) -> str | None:  # type: ignore[no-untyped-def]  # dulwich types objects as ShaFile (no .tree/.data) and refs as Ref: kept untyped here
     tree = repo[repo[commit_id].tree]
     name = _safe_name(host).encode()
     for entry_name, _, sha in tree.iteritems():
         if entry_name == name:
-            return repo[sha].data.decode()
+            text: str = repo[sha].data.decode()
+            return text
     return None
 
 

@@ -39,13 +39,13 @@ def _first(items: list[dict[str, Any]] | None, key: str = "value", default: str 
     return str((items or [{}])[0].get(key, default))
 
 
-class NetopsLabDriver(NetworkDriver):
+class NetopsLabDriver(NetworkDriver):  # type: ignore[misc]  # napalm has no types: its base class is Any
     """A lab router: a Linux network namespace with snmpd, lldpd and sshd."""
 
     platform = "netops_lab"
 
     def __init__(self, hostname: str, username: str, password: str, timeout: int = 60,
-                 optional_args: dict | None = None) -> None:
+                 optional_args: dict[str, object] | None = None) -> None:
         self.hostname = hostname
         self.username = username
         self.password = password
@@ -254,7 +254,8 @@ class NetopsLabDriver(NetworkDriver):
         if summary is None:
             return {"error": text.strip().splitlines()[-1] if text.strip() else "ping failed"}
         sent, received = int(summary.group(1)), int(summary.group(2))
-        rtt = [float(v) for v in _PING_RTT.search(text).groups()] if _PING_RTT.search(text) else [0.0] * 4
+        rtt_match = _PING_RTT.search(text)
+        rtt = [float(v) for v in rtt_match.groups()] if rtt_match else [0.0] * 4
         return {"success": {
             "probes_sent": sent, "packet_loss": sent - received,
             "rtt_min": rtt[0], "rtt_avg": rtt[1], "rtt_max": rtt[2], "rtt_stddev": rtt[3],

@@ -17,6 +17,7 @@ link, duct or device changes nothing.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -24,11 +25,12 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from netops.errors import NetopsError, NotFoundError
+from netops.errors import InputError, NetopsError, NotFoundError
 from netops.lab import daemons
 from netops.lab.build import device_routes
 from netops.lab.plan import MGMT_PORT, NOC_PORT, PLANT_NAMESPACE, CablePlan, DevicePlan
-from netops.lab.state import Fault, LabState, load_state, save_state
+from netops.lab.state import Fault as Fault  # re-exported: callers type their actions with faults.Fault
+from netops.lab.state import LabState, load_state, save_state
 from netops.lab.status import lldp_neighbors
 from netops.lab.system import alive, ip_batch, kill_pids, namespace_pids, run
 
@@ -64,7 +66,7 @@ def _device(state: LabState, device: str, router: bool = False) -> DevicePlan:
 
 def _record(state_path: Path, state: LabState, kind: str, target: str, **extra: object) -> Fault:
     fault = Fault(kind=kind, target=target, at=datetime.now(UTC).isoformat(timespec="milliseconds"),
-                  at_monotonic=time.monotonic(), **extra)  # type: ignore[arg-type]
+                  at_monotonic=time.monotonic(), **extra)
     state.faults = [f for f in state.faults if not f.same(fault)] + [fault]
     save_state(state_path, state)
     return fault
@@ -145,9 +147,9 @@ def degrade(state_path: Path, link_id: str, loss_pct: float | None = None, rate_
     if loss_pct is None and rate_mbit is None:
         raise NetopsError("degrade needs --loss PCT and/or --rate MBIT")
     if loss_pct is not None and not 0 < loss_pct <= 100:
-        raise NetopsError(f"--loss {loss_pct}: give a percentage above 0 and at most 100")
+        raise InputError.of_field("loss", f"{loss_pct}: give a percentage above 0 and at most 100")
     if rate_mbit is not None and rate_mbit <= 0:
-        raise NetopsError(f"--rate {rate_mbit}: give a rate above 0 Mbit/s")
+        raise InputError.of_field("rate", f"{rate_mbit}: give a rate above 0 Mbit/s")
     _undegrade(state, cable)
     detail: dict[str, float | int | str] = {}
     if loss_pct is not None:
@@ -245,10 +247,8 @@ def _signal_daemons(state: LabState, dev: DevicePlan, names: tuple[str, ...], si
     for name in names:
         pid = state.pids.get(dev.hostname, {}).get(name, 0)
         if alive(pid):
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, sig)
-            except ProcessLookupError:
-                pass
 
 
 def _restart(state: LabState, dev: DevicePlan, names: tuple[str, ...]) -> None:

@@ -144,7 +144,7 @@ def small_lab_pds(inv: Inventory) -> list[str]:
 
 
 def _has_ring_and_shared_duct(plan: LabPlan) -> bool:
-    g = nx.Graph((c.a.device, c.b.device) for c in plan.cables.values())
+    g: nx.Graph[str] = nx.Graph((c.a.device, c.b.device) for c in plan.cables.values())
     return bool(nx.cycle_basis(g)) and any(len(plan.cables_in_duct(d)) >= 2 for d in plan.ducts)
 
 

@@ -16,9 +16,9 @@ from netops.sources.inventory import Inventory
 _CORE = "__core__"
 
 
-def _router_graph(inv: Inventory, cores: list[str]) -> nx.Graph:
+def _router_graph(inv: Inventory, cores: list[str]) -> nx.Graph[str]:
     """Routers joined by active cables, every core router also joined to one `_CORE` node."""
-    g = nx.Graph()
+    g: nx.Graph[str] = nx.Graph()
     g.add_nodes_from(name for name, dev in inv.devices.items() if dev.is_router)
     for link in inv.links.values():
         if link.status == LinkStatus.active and link.a.device in g and link.b.device in g:
@@ -27,7 +27,7 @@ def _router_graph(inv: Inventory, cores: list[str]) -> nx.Graph:
     return g
 
 
-def _transit(g: nx.Graph, router: str) -> set[str]:
+def _transit(g: nx.Graph[str], router: str) -> set[str]:
     """Routers on up to two edge-disjoint paths from `router` to the core."""
     if _CORE not in g or g.has_edge(router, _CORE):
         return set()

@@ -44,8 +44,8 @@ def lab_status(state: LabState, state_file: str) -> dict[str, Any]:
     """Every device with its daemons alive or not; every declared link seen as LLDP or not."""
     plan = state.plan
     with ThreadPoolExecutor(max_workers=16) as pool:
-        seen = dict(zip(plan.devices, pool.map(lambda h: lldp_neighbors(state, h), plan.devices)))
-    devices = [{
+        seen = dict(zip(plan.devices, pool.map(lambda h: lldp_neighbors(state, h), plan.devices), strict=True))
+    devices: list[dict[str, Any]] = [{
         "hostname": d.hostname, "pd": d.pd, "role": d.role, "namespace": d.namespace,
         "mgmt_ip": d.mgmt_ip.split("/")[0], "platform": d.platform,
         "daemons": {name: alive(state.pids.get(d.hostname, {}).get(name, 0)) for name in daemons_of(d)},

@@ -4,6 +4,7 @@ Every failure of the system tools is turned into a NetopsError naming what faile
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -142,7 +143,5 @@ def kill_pids(pids: Iterable[int], grace: float = 2.0) -> None:
 
 def _reap(pids: set[int]) -> None:
     for pid in pids:
-        try:
+        with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            pass

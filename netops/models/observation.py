@@ -28,6 +28,7 @@ class FailureReason(str, Enum):
     refused = "refused"
     parse = "parse"
     unsupported = "unsupported"
+    unconfigured = "unconfigured"      # netops has no address or no credentials for it: nothing was sent
     error = "error"
 
 

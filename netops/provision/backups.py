@@ -132,7 +132,8 @@ def statuses(vps_list: list[Vps], last: dict[int, dict[str, str | None]], pusat:
         policy = pusat.backup_policy(vps.backup_policy)
         max_age = policy.max_age_hours if policy else 0
         seen = last.get(vps.id, {})
-        last_ok = datetime.fromisoformat(seen["last_ok"]) if seen.get("last_ok") else None
+        last_ok_text = seen.get("last_ok")
+        last_ok = datetime.fromisoformat(last_ok_text) if last_ok_text else None
         since = last_ok or vps.created_at
         age = (as_of - since).total_seconds() / 3600
         out.append(BackupStatus(vps=vps.name, pd=vps.pd, policy=vps.backup_policy, max_age_hours=max_age,

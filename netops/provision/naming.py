@@ -17,7 +17,7 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 def purpose_slug(purpose: str, max_len: int = 24) -> str:
     slug = _NOT_ALNUM.sub("-", purpose.lower()).strip("-")[:max_len].strip("-")
     if not slug:
-        raise InputError.at("--purpose", None, "purpose", f"{purpose!r} has no letters or digits to name the VPS by")
+        raise InputError.of_field("purpose", f"{purpose!r} has no letters or digits to name the VPS by")
     return slug
 
 
@@ -28,7 +28,7 @@ def name_prefix(pd: str, slug: str) -> str:
 def vps_name(pd: str, slug: str, seq: int) -> str:
     name = f"{name_prefix(pd, slug)}{seq:02d}"
     if len(name) > MAX_LABEL:
-        raise InputError.at("--purpose", None, "purpose", f"name {name} is longer than {MAX_LABEL} characters")
+        raise InputError.of_field("purpose", f"name {name} is longer than {MAX_LABEL} characters")
     return name
 
 

@@ -68,10 +68,10 @@ def compare(register: list[Vps], hosts: list[HypervisorHost], backend: Backend) 
     for name, endpoint in endpoint_of.items():
         hosts_at[endpoint].append(name)
     for name, endpoint in sorted((n, e) for n, seen in found.items() for e, _ in seen):
-        vps = by_name.get(name)
+        registered = by_name.get(name)
         where = ",".join(sorted(hosts_at[endpoint]))
-        if vps is None:
+        if registered is None:
             drift.append(Drift("unregistered-domain", name, where, "domain exists on the host, not in the register"))
-        elif not vps.live:
+        elif not registered.live:
             drift.append(Drift("decommissioned-but-defined", name, where, "decommissioned in the register"))
     return drift

@@ -11,10 +11,10 @@ import io
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-import defusedxml.ElementTree as SafeET
 from ruamel.yaml import YAML
 
 from netops.models.vps import BackupPolicy, BackupTarget, IpPool, OsTemplate, PusatData, Vps
+from netops.sources.safexml import XmlLimits, parse_xml
 
 NETOPS_NS = "https://netops.batam.go.id/xmlns/vps/1"
 ET.register_namespace("netops", NETOPS_NS)
@@ -152,9 +152,19 @@ _MEM_KIB = {"kib": 1, "k": 1, "mib": 1024, "m": 1024, "gib": 1024 ** 2, "g": 102
             "bytes": 1 / 1024}
 
 
-def read_domain_xml(xml: str, running: bool, disk_gib: int | None = None) -> DomainInfo:
+# A domain's description carries its cloud-init documents (a few KB); a hypervisor answering megabytes is broken.
+LIBVIRT_XML_BYTES = 4 * 1024 * 1024
+LIBVIRT_XML = XmlLimits(max_bytes=LIBVIRT_XML_BYTES, max_elements=100_000, kind="libvirt descriptions")
+
+
+def parse_libvirt_xml(xml: str, what: str) -> ET.Element:
+    """What libvirt describes (a domain, a storage pool), through the one safe-XML entry point."""
+    return parse_xml(xml.encode("utf-8"), what, LIBVIRT_XML)
+
+
+def read_domain_xml(xml: str, running: bool, disk_gib: int | None = None, what: str = "domain XML") -> DomainInfo:
     """Parse what a hypervisor reports back; `disk_gib` from the real volume beats metadata."""
-    dom = SafeET.fromstring(xml)
+    dom = parse_libvirt_xml(xml, what)
     mem = dom.find("memory")
     memory_kib = float(mem.text or 0) * _MEM_KIB[(mem.get("unit") or "KiB").lower()] if mem is not None else 0
     meta = dom.find(f"metadata/{{{NETOPS_NS}}}vps")
@@ -169,4 +179,4 @@ def read_domain_xml(xml: str, running: bool, disk_gib: int | None = None) -> Dom
                       memory_mib=int(memory_kib // 1024),
                       disk_gib=disk_gib if disk_gib is not None else (int(meta_disk) if meta_disk else None),
                       mac=mac.get("address") if mac is not None else None, ip=meta_text("ip"),
-                      vps_id=int(meta.get("id")) if meta is not None and meta.get("id") else None, running=running)
+                      vps_id=int(vid) if meta is not None and (vid := meta.get("id")) else None, running=running)

@@ -172,7 +172,7 @@ class VpsService:
             vps = self._live(conn, name)
             reg.set_state(conn, vps.id, state, iso(self.clock()), audit.current_actor())
             audit.record(conn, action, name, {"state": state.value, **(detail or {})})
-            return reg.get(conn, name)  # type: ignore[return-value]
+            return _reread(conn, name)
         return self.transact(work)
 
     def get(self, name: str) -> Vps:
@@ -212,7 +212,7 @@ class VpsService:
             reg.update(conn, live.id, now, audit.current_actor(), state=VpsState.decommissioned.value,
                        decommissioned_at=now)
             audit.record(conn, "vps.decommission", name, {"ip": str(live.ip), "ip_held_days": self.grace.days})
-            return reg.get(conn, name)  # type: ignore[return-value]
+            return _reread(conn, name)
         return self.transact(work)
 
     def resize(self, name: str, vcpu: int | None = None, memory_mib: int | None = None,
@@ -230,8 +230,16 @@ class VpsService:
             reg.update(conn, vps.id, iso(self.clock()), audit.current_actor(), vcpu=new.vcpu,
                        memory_mib=new.memory_mib, disk_gib=new.disk_gib)
             audit.record(conn, "vps.resize", name, {"from": str(vps.size), "to": str(new)})
-            return reg.get(conn, name)  # type: ignore[return-value]
+            return _reread(conn, name)
 
         vps = self.transact(work)
         self.backend.define(self._host(vps), self.plan(vps))
         return vps
+
+
+def _reread(conn: Connection, name: str) -> Vps:
+    """The row as this transaction just wrote it."""
+    vps = reg.get(conn, name)
+    if vps is None:
+        raise NotFoundError(f"no VPS named {name} in the register")
+    return vps

@@ -20,7 +20,7 @@ VERDICT_FILL = {Verdict.isolated: "#9e9e9e", Verdict.single_homed: "#ef9a9a",
 BRIDGE, DUCT_RISK, PLAIN, CUT_POINT = "#d32f2f", "#ef6c00", "#607d8b", "#c62828"
 
 
-def _label(g: nx.MultiGraph, node: str) -> str:
+def _label(g: nx.MultiGraph[str], node: str) -> str:
     d = g.nodes[node]
     pd = g.graph.get("pds", {}).get(d.get("pd") or "", {})
     label = str(d.get("label") or node)
@@ -30,7 +30,7 @@ def _label(g: nx.MultiGraph, node: str) -> str:
     return text
 
 
-def _styles(g: nx.MultiGraph, check: TopologyCheck | None) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+def _styles(g: nx.MultiGraph[str], check: TopologyCheck | None) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
     """Per node and per cable: colour, fill, style, tooltip."""
     nodes = {str(n): {"color": PLAIN, "fill": "#eceff1", "tip": ""} for n in g}
     edges = {str(k): {"color": PLAIN, "style": "solid", "tip": ""} for _, _, k in g.edges(keys=True)}
@@ -55,7 +55,7 @@ def _styles(g: nx.MultiGraph, check: TopologyCheck | None) -> tuple[dict[str, di
     return nodes, edges
 
 
-def _gps_positions(g: nx.MultiGraph) -> dict[str, tuple[float, float]] | None:
+def _gps_positions(g: nx.MultiGraph[str]) -> dict[str, tuple[float, float]] | None:
     """Points in inches from lat/lon, spread so that co-located devices do not overlap."""
     if not len(g) or any(g.nodes[n].get("lat") is None or g.nodes[n].get("lon") is None for n in g):
         return None
@@ -73,7 +73,7 @@ def _gps_positions(g: nx.MultiGraph) -> dict[str, tuple[float, float]] | None:
     return out
 
 
-def to_graphviz(g: nx.MultiGraph, check: TopologyCheck | None = None, ids: DotIds | None = None,
+def to_graphviz(g: nx.MultiGraph[str], check: TopologyCheck | None = None, ids: DotIds | None = None,
                 overrides: dict[str, dict[str, str]] | None = None) -> graphviz.Graph:
     """Node ids are ours (`ids` maps them back to node names); every name and label is plain text.
     `overrides`: per cable or node name, styles that win over the check's (observed states, a what-if)."""
@@ -99,18 +99,18 @@ def to_graphviz(g: nx.MultiGraph, check: TopologyCheck | None = None, ids: DotId
     return dot
 
 
-def render_image(g: nx.MultiGraph, check: TopologyCheck | None, fmt: str,
+def render_image(g: nx.MultiGraph[str], check: TopologyCheck | None, fmt: str,
                  overrides: dict[str, dict[str, str]] | None = None, ids: DotIds | None = None) -> bytes:
     """SVG (through the allow-list: names may come from someone's GraphML) or PNG bytes from Graphviz.
     `ids` (filled in) tells which Graphviz node id is which device."""
-    image = to_graphviz(g, check, ids, overrides=overrides).pipe(format=fmt)
+    image: bytes = to_graphviz(g, check, ids, overrides=overrides).pipe(format=fmt)
     if fmt != "svg":
         return image
     svg = image.decode("utf-8")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + sanitise_svg(svg[svg.find("<svg"):])).encode("utf-8")
 
 
-def _layout(g: nx.MultiGraph, check: TopologyCheck | None) -> dict[str, tuple[float, float]]:
+def _layout(g: nx.MultiGraph[str], check: TopologyCheck | None) -> dict[str, tuple[float, float]]:
     """Pixel positions: GPS, else Graphviz's own layout read back from its JSON output."""
     pos = _gps_positions(g)
     if pos is None:
@@ -131,7 +131,7 @@ def _html_attribute(text: str) -> str:
     return escape(escape(text).replace("\n", "<br>"))
 
 
-def to_drawio(g: nx.MultiGraph, check: TopologyCheck | None = None) -> str:
+def to_drawio(g: nx.MultiGraph[str], check: TopologyCheck | None = None) -> str:
     """An uncompressed mxfile (diagrams.net opens it as is)."""
     nodes, edges = _styles(g, check)
     pos = _layout(g, check)

@@ -16,7 +16,8 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 import graphviz
 
 from netops.errors import InputError
-from netops.sources.diagrams.safexml import local, parse_xml
+from netops.sources.diagrams.limits import DIAGRAM_XML
+from netops.sources.safexml import local, parse_xml
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_TITLE = "{http://www.w3.org/1999/xlink}title"
@@ -35,7 +36,8 @@ _UNSAFE_VALUE = re.compile(r"url\((?!\s*#)|javascript:|data:|expression\(|[<>]",
 def dot_text(*lines: str) -> str:
     """Lines as a Graphviz label of plain text, control characters as spaces."""
     clean = (re.sub(r"[\x00-\x1f\x7f]", " ", line).replace("\\", "\\\\") for line in lines)
-    return graphviz.nohtml("\\n".join(clean))
+    label: str = graphviz.nohtml("\\n".join(clean))   # a str subclass Graphviz will not read as HTML
+    return label
 
 
 class DotIds:
@@ -58,7 +60,7 @@ class DotIds:
 def sanitise_svg(svg: str) -> str:
     """The allow-listed copy of `svg` (an `<svg>` element as text); ValueError if it is not SVG at all."""
     try:
-        root = parse_xml(svg.encode("utf-8"), "picture")
+        root = parse_xml(svg.encode("utf-8"), "picture", DIAGRAM_XML)   # a picture of a city fits a diagram's limits
     except InputError as exc:
         raise ValueError(str(exc)) from exc
     if local(root.tag) != "svg":

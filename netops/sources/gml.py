@@ -111,6 +111,6 @@ def read_gml(path: Path) -> TopologyRecords:
     return records
 
 
-def load_gml(path: Path, core: Sequence[str] = ()) -> nx.MultiGraph:
+def load_gml(path: Path, core: Sequence[str] = ()) -> nx.MultiGraph[str]:
     """Read one GML file into the graph shape of netops.analysis.graph."""
     return build_graph(read_gml(path), core)

@@ -13,8 +13,11 @@ from xml.etree.ElementTree import Element
 import networkx as nx
 
 from netops.errors import InputError
-from netops.sources.diagrams.safexml import local, parse_xml
+from netops.sources.safexml import XmlLimits, local, parse_xml
 from netops.sources.topology_graph import MAX_TOPOLOGY_BYTES, TopologyRecords, build_graph, read_capped
+
+# A national backbone is thousands of nodes: 3 million elements is far above any real GraphML topology.
+TOPOLOGY_XML = XmlLimits(max_bytes=MAX_TOPOLOGY_BYTES, max_elements=3_000_000, kind="topology files")
 
 
 def _children(elem: Element, name: str) -> list[Element]:
@@ -28,7 +31,7 @@ def _data(elem: Element, keys: dict[str, str]) -> dict[str, str]:
 def read_graphml(path: Path) -> TopologyRecords:
     """The nodes and edges of the first <graph> of a GraphML file."""
     name = str(path)
-    root = parse_xml(read_capped(path), name, max_elements=3_000_000, limit=MAX_TOPOLOGY_BYTES, kind="topology files")
+    root = parse_xml(read_capped(path), name, TOPOLOGY_XML)
     if local(root.tag) != "graphml":
         raise InputError.at(name, None, "(file)", f"not GraphML (root element <{local(root.tag)}>)")
     graphs = _children(root, "graph")
@@ -50,6 +53,6 @@ def read_graphml(path: Path) -> TopologyRecords:
     return records
 
 
-def load_graphml(path: Path, core: Sequence[str] = ()) -> nx.MultiGraph:
+def load_graphml(path: Path, core: Sequence[str] = ()) -> nx.MultiGraph[str]:
     """Read one GraphML file into the graph shape of netops.analysis.graph (see its docstring)."""
     return build_graph(read_graphml(path), core)

@@ -187,7 +187,7 @@ def _read_devices(doc: YamlDoc, groups_doc: YamlDoc, groups: dict[str, Any], def
         else:
             pd_block = _inherited(pd_groups[0], groups, "pd") or {}
             fields["pd"] = str(pd_block.get("code", ""))
-        locs = {"hostname": (name,), "mgmt_ip": (name, "hostname"), "platform": (name, "groups"), "pd": (name, "groups")}
+        locs: dict[str, tuple[str | int, ...]] = {"hostname": (name,), "mgmt_ip": (name, "hostname"), "platform": (name, "groups"), "pd": (name, "groups")}
         device = _validate(Device, fields, doc, (name, "data"), issues, locs)
         if device:
             inv.devices[name] = device

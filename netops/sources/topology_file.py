@@ -13,7 +13,7 @@ from netops.sources.topology_graph import build_graph, read_capped
 FORMATS = {".graphml": read_graphml, ".xml": read_graphml, ".gml": read_gml}
 
 
-def load_topology_file(path: Path, core: Sequence[str] = ()) -> nx.MultiGraph:
+def load_topology_file(path: Path, core: Sequence[str] = ()) -> nx.MultiGraph[str]:
     """GraphML (`.graphml`, `.xml`) or GML (`.gml`); another suffix is read as XML when it starts with `<`."""
     reader = FORMATS.get(path.suffix.lower())
     if reader is None:

@@ -56,9 +56,9 @@ def number(text: str | None) -> float | None:
     return value if value is not None and math.isfinite(value) else None
 
 
-def build_graph(records: TopologyRecords, core: Sequence[str] = ()) -> nx.MultiGraph:
+def build_graph(records: TopologyRecords, core: Sequence[str] = ()) -> nx.MultiGraph[str]:
     """The graph shape of netops.analysis.graph (see its docstring) from a reader's records."""
-    g = nx.MultiGraph(source=records.source, warnings=list(records.warnings), ducts={})
+    g: nx.MultiGraph[str] = nx.MultiGraph(source=records.source, warnings=list(records.warnings), ducts={})
     warn: list[str] = g.graph["warnings"]
     if records.directed:
         warn.append("directed graph: edges read as undirected fibres")
@@ -74,7 +74,7 @@ def build_graph(records: TopologyRecords, core: Sequence[str] = ()) -> nx.MultiG
     return g
 
 
-def _add_edges(records: TopologyRecords, g: nx.MultiGraph, warn: list[str]) -> None:
+def _add_edges(records: TopologyRecords, g: nx.MultiGraph[str], warn: list[str]) -> None:
     loops, implicit, used = 0, set(), set()
     pairs: Counter[tuple[str, str]] = Counter()
     for i, (u, v, edge_id, d) in enumerate(records.edges):
@@ -120,7 +120,7 @@ def _add_edges(records: TopologyRecords, g: nx.MultiGraph, warn: list[str]) -> N
         warn.append(f"edges name undeclared node(s) {', '.join(sorted(implicit)[:5])}: created them")
 
 
-def _name_core_and_pds(g: nx.MultiGraph, core: Sequence[str], warn: list[str]) -> None:
+def _name_core_and_pds(g: nx.MultiGraph[str], core: Sequence[str], warn: list[str]) -> None:
     labels = Counter(d["label"] for n, d in g.nodes(data=True) if d["label"] != n)
     dups = sorted(label for label, count in labels.items() if count > 1)
     if dups:

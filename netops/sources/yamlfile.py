@@ -100,7 +100,7 @@ def check_yaml(text: str, name: str, *, aliases: bool = True, max_nodes: int = M
     """Refuse, with file:line, a document deeper, more aliased, bigger once expanded, or more exotic
     than the bounds above (`aliases=False`: any alias at all). Reads events only: nothing is built."""
     sizes: dict[str, int] = {}        # anchor -> nodes it stands for, expanded
-    open_: list[list] = [[None, 0]]   # per open collection: [anchor, nodes so far]
+    open_: list[list[Any]] = [[None, 0]]   # per open collection: [anchor, nodes so far]
     n_aliases = 0
 
     def refuse(event: object, message: str) -> InputError:

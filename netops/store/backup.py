@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
-from sqlalchemy import Connection, MetaData, insert, select, text
+from sqlalchemy import Connection, MetaData, Table, insert, select, text
 
 from netops.errors import StoreError
 from netops.store.db import Store, redact
@@ -110,8 +110,8 @@ def restore_store(store: Store, archive: Path) -> None:
                                        "--single-transaction", f"--dbname={store.url_obj.database}", str(archive)])
 
 
-def _batches(conn: Connection, table: object) -> Iterator[list[dict[str, object]]]:
-    result = conn.execute(select(table))  # type: ignore[call-overload]
+def _batches(conn: Connection, table: Table) -> Iterator[list[dict[str, object]]]:
+    result = conn.execute(select(table))
     while rows := result.mappings().fetchmany(BATCH):
         yield [dict(r) for r in rows]
 

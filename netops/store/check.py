@@ -72,7 +72,7 @@ def _orphans(conn: Connection) -> CheckItem:
     for table in meta.sorted_tables:
         for fk in table.foreign_key_constraints:
             child, parent = [e.parent.name for e in fk.elements], [e.column.name for e in fk.elements]
-            join = " AND ".join(f"p.{p} = c.{c}" for c, p in zip(child, parent))
+            join = " AND ".join(f"p.{p} = c.{c}" for c, p in zip(child, parent, strict=True))
             present = " AND ".join(f"c.{c} IS NOT NULL" for c in child)
             orphans = conn.execute(text(
                 f"SELECT COUNT(*) FROM {table.name} c WHERE {present} "

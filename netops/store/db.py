@@ -17,12 +17,13 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import random
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import quote, quote_plus
 
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
@@ -39,7 +40,7 @@ MIGRATION_LOCK = 0x6E65746F  # pg_advisory_xact_lock key: concurrent first start
 RETRY_LOCK = 0x6E657472  # pg_advisory_lock key: units of work that lost once queue for their re-run
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_conn: Any, _record: object) -> None:   # a DB-API connection of sqlite3
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA busy_timeout=30000")
@@ -48,7 +49,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.close()
 
 
-def _begin_immediate(conn) -> None:  # type: ignore[no-untyped-def]
+def _begin_immediate(conn: Connection) -> None:
     # SQLite: take the write lock at BEGIN, so read-then-write allocations cannot interleave.
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
@@ -93,7 +94,9 @@ def is_retryable(exc: BaseException | None) -> bool:
     if isinstance(exc, DBAPIError):
         orig = exc.orig
         state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
-        return state in RETRYABLE_SQLSTATES or "database is locked" in str(orig)
+        sqlite_code = getattr(orig, "sqlite_errorcode", None)   # extended code; the low byte is the primary
+        return state in RETRYABLE_SQLSTATES or (
+            isinstance(sqlite_code, int) and (sqlite_code & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED))
     return False
 
 

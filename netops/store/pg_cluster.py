@@ -26,8 +26,10 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from netops.errors import StoreError
 
-class PgUnavailable(RuntimeError):
+
+class PgUnavailable(StoreError):
     """No PostgreSQL server binaries on this machine."""
 
 
@@ -97,9 +99,9 @@ class PgCluster:
         return cluster
 
     def _as_owner(self, args: list[str]) -> None:
-        kwargs = {"user": self.owner[0], "group": self.owner[1], "extra_groups": []} if self.owner else {}
+        user, group = self.owner if self.owner else (None, None)
         done = subprocess.run(args, capture_output=True, text=True, cwd=self.root, check=False,
-                              **kwargs)  # type: ignore[call-overload]
+                              user=user, group=group, extra_groups=[] if self.owner else None)
         if done.returncode != 0:
             log = self.root / "server.log"
             tail = log.read_text()[-2000:] if log.exists() else ""

@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection, column, insert, select, table
@@ -84,7 +85,7 @@ def submit(store: Store, *, pd: str, filename: str, data: bytes, fmt: str, diagr
     return get_submission(store, new_id)
 
 
-def _row_to_submission(row: dict) -> Submission:  # type: ignore[type-arg]
+def _row_to_submission(row: Mapping[str, Any]) -> Submission:
     return Submission(id=row["id"], pd=row["pd"], sha256=row["sha256"], filename=row["filename"],
                       format=row["format"], received_at=row["received_at"], recorded_at=row["recorded_at"],
                       actor=row["actor"], verdict=row["verdict"], snapshot_id=row["snapshot_id"],
@@ -140,10 +141,11 @@ def compliance(pds: dict[str, str], subs: Iterable[Submission], as_of: dt.date,
             in_year.add(sub.pd)
     rows = []
     for code, name in sorted(pds.items()):
-        sub = last.get(code)
-        day = sub.received_at.date() if sub else None
-        rows.append(PdStatus(pd=code, name=name, last_submission=day, last_verdict=sub.verdict if sub else None,
-                             findings=len(sub.findings) if sub else None,
-                             overdue=day is None or day < year_before(as_of),
+        latest = last.get(code)
+        latest_day = latest.received_at.date() if latest else None
+        rows.append(PdStatus(pd=code, name=name, last_submission=latest_day,
+                             last_verdict=latest.verdict if latest else None,
+                             findings=len(latest.findings) if latest else None,
+                             overdue=latest_day is None or latest_day < year_before(as_of),
                              submitted_in_year=(code in in_year) if year is not None else None))
     return rows

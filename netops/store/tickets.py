@@ -55,7 +55,7 @@ def _ticket(conn: Connection, ticket_id: int) -> Ticket:
 
 def open_ticket(store: Store, pd: str, summary: str, reporter: str, priority: Priority) -> Ticket:
     if not summary.strip():
-        raise InputError.at("--summary", None, "summary", "say what the PD sees")
+        raise InputError.of_field("summary", "say what the PD sees")
     def work(conn: Connection) -> Ticket:
         ticket_id = conn.execute(insert(_tickets).values(
             pd=pd, summary=summary.strip(), reporter=reporter, priority=priority.value, status=Status.open.value,
@@ -126,13 +126,13 @@ def assign(store: Store, ticket_id: int, who: str) -> Ticket:
 
 def note(store: Store, ticket_id: int, text: str) -> Ticket:
     if not text.strip():
-        raise InputError.at("--text", None, "text", "empty note")
+        raise InputError.of_field("text", "empty note")
     return _change(store, ticket_id, "note", text.strip(), {})
 
 
 def resolve(store: Store, ticket_id: int, resolution: str) -> Ticket:
     if not resolution.strip():
-        raise InputError.at("--resolution", None, "resolution", "say what fixed it")
+        raise InputError.of_field("resolution", "say what fixed it")
     at = now().isoformat()
     return _change(store, ticket_id, "resolved", resolution.strip(),
                    {"status": Status.resolved.value, "resolved_at": at, "resolution": resolution.strip()})
@@ -169,7 +169,7 @@ def list_incidents(store: Store, open_only: bool = False) -> list[Incident]:
 def resolve_incident(store: Store, incident_id: int, resolution: str) -> Incident:
     """Resolving the incident resolves every ticket in it, each with its own timeline event."""
     if not resolution.strip():
-        raise InputError.at("--resolution", None, "resolution", "say what fixed it")
+        raise InputError.of_field("resolution", "say what fixed it")
     at = now().isoformat()
 
     def work(conn: Connection) -> Incident:

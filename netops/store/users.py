@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Mapping
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -27,7 +29,7 @@ def new_password() -> str:
 def add_user(store: Store, username: str, role: WebRole, pd: str | None, password: str) -> User:
     user = User(username=username, role=role, pd=pd)
     if (role == WebRole.pd) != (pd is not None):
-        raise InputError.at("--pd", None, "pd", "a PD user needs --pd; other roles have none")
+        raise InputError.of_field("pd", "a PD user needs its PD; other roles have none")
     with store.transaction() as conn:
         if conn.execute(select(_users.c.id).where(_users.c.username == username)).first():
             raise InputError.at("username", None, "username", f"user {username} exists")
@@ -38,7 +40,7 @@ def add_user(store: Store, username: str, role: WebRole, pd: str | None, passwor
     return user
 
 
-def _row(row: dict) -> User:  # type: ignore[type-arg]
+def _row(row: Mapping[str, Any]) -> User:
     return User(username=row["username"], role=WebRole(row["role"]), pd=row["pd"], disabled=bool(row["disabled"]))
 
 

@@ -70,7 +70,7 @@ class Config:
                 return HostOutcome("changed", f"would change (check): {diff}", diff)
             try:
                 device.commit_config()
-            except Exception as exc:  # noqa: BLE001 - any refusal: undo on this device, report, go on
+            except Exception as exc:
                 device.rollback()
                 return HostOutcome("failed", f"commit failed and was rolled back: {str(exc)[:300]}", diff)
             return HostOutcome("changed", f"changed: {diff}", diff)

@@ -6,12 +6,13 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from netops.models.settings import SWEEP_DEFAULTS, Via
 from netops.tasks.registry import HostOutcome, RunContext
 
 
 class SweepOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    via: list[Literal["snmp", "napalm", "cli"]] = Field(default_factory=lambda: ["snmp"])
+    via: list[Via] = Field(default_factory=lambda: list(SWEEP_DEFAULTS.via))
 
 
 class Sweep:
@@ -29,7 +30,7 @@ class Sweep:
         snapshot = sweep(ctx.config, ctx.inventory, SweepRequest(via=tuple(options.via)), nr=nr, lab=ctx.lab)
         snapshot_id = None if ctx.check else save_snapshot(ctx.store, snapshot)
         down = sorted(lid for lid, link in snapshot.links.items() if link.state.value != "up")
-        status = "failed" if snapshot.failures else "ok"
+        status: Literal["ok", "failed"] = "failed" if snapshot.failures else "ok"
         stored = f"snapshot {snapshot_id}" if snapshot_id else "check, not stored"
         return {"fleet": HostOutcome(status, f"{stored}: {len(snapshot.observations)} answered, "
                                              f"{len(snapshot.failures)} failed, {len(down)} link(s) not up",

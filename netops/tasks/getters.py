@@ -1,7 +1,7 @@
 """`getters`: NAPALM getters on every device, their results kept in the run."""
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, get_args
 
 from nornir.core.task import Task
 from nornir_napalm.plugins.tasks import napalm_get
@@ -10,13 +10,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from netops.tasks.hosts import on_hosts
 from netops.tasks.registry import HostOutcome, RunContext
 
-GETTER_NAMES = ("facts", "interfaces", "interfaces_ip", "lldp_neighbors", "lldp_neighbors_detail",
-                "interfaces_counters", "arp_table", "environment", "ntp_servers", "snmp_information", "users", "config")
+GetterName = Literal["facts", "interfaces", "interfaces_ip", "lldp_neighbors", "lldp_neighbors_detail",
+                     "interfaces_counters", "arp_table", "environment", "ntp_servers", "snmp_information", "users",
+                     "config"]
+GETTER_NAMES: tuple[str, ...] = get_args(GetterName)
 
 
 class GettersOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    getters: list[Literal[GETTER_NAMES]] = Field(min_length=1)  # type: ignore[valid-type]
+    getters: list[GetterName] = Field(min_length=1)
 
 
 class Getters:

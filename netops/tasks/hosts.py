@@ -24,7 +24,7 @@ def on_hosts(ctx: RunContext, work: Callable[[Task], HostOutcome], concurrency: 
     def guarded(task: Task) -> Result:
         try:
             outcome = work(task)
-        except Exception as exc:  # noqa: BLE001 - one device's failure is data, never the run's end
+        except Exception as exc:
             root = exc.result[0].exception if hasattr(exc, "result") and exc.result and exc.result[0].exception else exc
             failure = failure_from(task.host.name, via, root)
             outcome = HostOutcome("failed", f"{failure.reason.value}: {failure.message}")

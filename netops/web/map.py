@@ -45,10 +45,10 @@ def city_map(config: Config, inv: Inventory, store: Store, duct: str | None = No
     verdict = {r: risk.verdict.value for risk in check.pds.values() for r in risk.routers}
     nodes = {}
     for node_id, name in ids.names.items():
-        device = inv.devices.get(name)
-        pd = inv.pds.get(device.pd) if device else None
-        site = inv.sites.get(device.site) if device else None
-        nodes[node_id] = {"device": name, "role": device.role.value if device else "", "pd": device.pd if device else "",
+        known = inv.devices.get(name)
+        pd = inv.pds.get(known.pd) if known else None
+        site = inv.sites.get(known.site) if known else None
+        nodes[node_id] = {"device": name, "role": known.role.value if known else "", "pd": known.pd if known else "",
                           "pd_name": pd.name if pd else "", "site": site.name if site else "",
                           "verdict": verdict.get(name, "")}
     cables = {lid: {"a": link.a.device, "b": link.b.device, "length_m": link.length_m, "state": states.get(lid, ""),

@@ -9,12 +9,11 @@ from netops.analysis.cuts import FailureEngine
 from netops.analysis.redundancy import (
     Verdict,
     check_topology,
-    graph_articulation_points,
-    graph_bridges,
     path_counts,
     structure,
 )
 from netops.config import Policy
+from tests.graph_helpers import graph_articulation_points, graph_bridges
 
 SINGLE_HOMED = {
     "BPKAD", "INSPEKTORAT", "DISPUSIP", "BKPSDM", "KESBANGPOL", "PKM-BOTANIA", "DBMSDA", "PKM-BALOIPERMAI",

@@ -50,5 +50,5 @@ def test_bad_failure_syntax_is_an_input_error(text):
 
 @pytest.mark.parametrize("text", ["duct:NOPE", "link:NOPE", "node:nope"])
 def test_unknown_elements_are_named(sample_graph, text):
-    with pytest.raises(NotFoundError, match="NOPE|nope"):
+    with pytest.raises(NotFoundError, match=r"NOPE|nope"):
         what_if(sample_graph, [parse_failure(text)])

@@ -89,8 +89,9 @@ def test_ntc_outputs_behind_an_abbreviated_prompt(shared_data, tmp_path: Path, r
     direct = parse_neighbours(dialect, next(c for c in dialect.commands if c.lstrip("/") == command.lstrip("/")),
                               raw.read_text())
     # an empty system name falls back to the chassis id (as LibreNMS does); the direct parse keeps it empty
-    pairs = lambda table: Counter((canonical_interface(p), e["remote_system_name"] or e["remote_chassis_id"])
-                                  for p, es in table.items() for e in es)
+    def pairs(table):
+        return Counter((canonical_interface(p), e["remote_system_name"] or e["remote_chassis_id"])
+                       for p, es in table.items() for e in es)
     if "cdp" not in command:          # CDP entries are parsed one by one (see platforms/ntc.py): a superset
         assert pairs(got.lldp_neighbors_detail) == pairs(direct)
     else:
@@ -125,8 +126,9 @@ def test_eos_json_equals_napalm_eos_getter(shared_data, tmp_path: Path, case: st
     got = read_device("sw1", collect_pieces(tmp_path)[0]).observation
     assert got is not None
     napalm = json.loads((folder / "expected_result.json").read_text())
-    key = lambda e: (e["remote_system_name"], e["remote_port"], e["remote_port_description"], e["remote_chassis_id"],
-                     e["remote_system_description"].strip(), sorted(e["remote_system_capab"]))
+    def key(e):
+        return (e["remote_system_name"], e["remote_port"], e["remote_port_description"], e["remote_chassis_id"],
+                e["remote_system_description"].strip(), sorted(e["remote_system_capab"]))
     assert {canonical_interface(p): sorted(map(key, es)) for p, es in napalm.items() if es} == \
         {p: sorted(map(key, es)) for p, es in got.lldp_neighbors_detail.items()}
 

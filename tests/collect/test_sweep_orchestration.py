@@ -11,7 +11,7 @@ from netops.cli.main import cli
 from netops.collect.base import CollectOptions, CollectResult, OnResult
 from netops.collect.sweep import SweepRequest, sweep
 from netops.config import load_config
-from netops.errors import NotFoundError
+from netops.errors import InputError, NotFoundError
 from netops.models.observation import DeviceObservation, FailureReason, LinkState
 from netops.sources.inventory import load_inventory
 from tests.inventory_helpers import make_project
@@ -85,7 +85,7 @@ def test_bad_options_are_one_line_errors(project, args: list[str], message: str)
 
 
 def test_unknown_via_is_refused_by_the_request() -> None:
-    with pytest.raises(ValueError, match="choose from"):
+    with pytest.raises(InputError, match="via: ssh: choose from"):
         SweepRequest(via=("ssh",))
 
 

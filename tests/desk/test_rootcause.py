@@ -73,7 +73,7 @@ def _route_cables(g: nx.MultiGraph) -> dict[str, set[str]]:
         out[node] = set()
         for start in {g.graph["core"][0], back}:            # out from the NOC's core, back to the nearest
             path = nx.dijkstra_path(g, start, node, weight=cost)
-            for u, v in zip(path, path[1:]):
+            for u, v in itertools.pairwise(path):
                 data = g.get_edge_data(u, v)
                 out[node].add(min(data, key=lambda k: (routing_cost(data[k]["capacity_mbps"], data[k]["length_m"]), k)))
     return out
@@ -83,7 +83,7 @@ def _right(g: nx.MultiGraph, top: tuple[Cause, ...], truth: list[Cause], in_band
     """The named causes are the injected ones, up to causes no observation can tell apart."""
     if len(top) != len(truth):
         return False
-    return any(all(t == c or indistinguishable(g, t, c, in_band) for t, c in zip(top, order))
+    return any(all(t == c or indistinguishable(g, t, c, in_band) for t, c in zip(top, order, strict=False))
                for order in itertools.permutations(truth))
 
 

@@ -79,7 +79,7 @@ def test_sla_breaches_and_the_monthly_report(store_url: str):
     _, report = run("ticket", "report", "--month", month, "--json")
     assert report == [{"pd": "RSUD", "opened": 2, "resolved": 1, "breaches": 2,
                        "mean_hours_to_resolve": pytest.approx(5.0, abs=0.05)}]
-    code, listed = run("ticket", "list", "--open", "--json")
+    _code, listed = run("ticket", "list", "--open", "--json")
     assert [t["id"] for t in listed] == [fine]
 
 

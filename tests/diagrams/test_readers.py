@@ -18,7 +18,7 @@ N2G = "lab_topologies/n2g/expected/should_be_test_cdp_drawing_yed_data_path_cisc
 
 
 def _links(diagram) -> set[tuple[tuple[str, str | None], ...]]:  # type: ignore[no-untyped-def]
-    return {tuple(sorted(((l.a.device, l.a.interface), (l.b.device, l.b.interface)))) for l in diagram.links}
+    return {tuple(sorted(((lk.a.device, lk.a.interface), (lk.b.device, lk.b.interface)))) for lk in diagram.links}
 
 
 @pytest.mark.parametrize("name", ["2025-03-10-lan-disdukcapil.yaml", "2025-03-10-lan-disdukcapil.drawio",

@@ -235,7 +235,7 @@ def test_a_secrets_host_entry_that_is_a_string_is_a_config_error(tmp_path: Path)
     secrets = tmp_path.parent / f"{tmp_path.name}-s.yaml"
     secrets.write_text("hosts:\n  edge-setda-01: just a string\n")
     secrets.chmod(0o600)
-    with pytest.raises(ConfigError, match="hosts.edge-setda-01: expected a mapping"):
+    with pytest.raises(ConfigError, match=re.escape("hosts.edge-setda-01: expected a mapping")):
         load_secrets(secrets, tmp_path)
 
 
@@ -364,7 +364,7 @@ def test_suspicious_but_legal_inventory_gives_warnings(tmp_path: Path, monkeypat
     (inventory / "pusat_data.yaml").write_text(fixture.read_text().replace("first: 10.20.0.10", "first: 10.20.0.1"))
     monkeypatch.chdir(project)
     monkeypatch.setenv("NETOPS_CONFIG", str(project / "netops.yaml"))
-    inv, issues = check_inventory(Path("inventory"), Path("topology"))
+    inv, _issues = check_inventory(Path("inventory"), Path("topology"))
     warned = {(w.file, w.field): w.message for w in inv.warnings}
     assert "loopback 198.18.255.1 is also core-01's" in warned[("inventory/hosts.yaml", "edge-diskominfo-01.data.loopback")]
     assert "serial foc123 is also core-01's" in warned[("inventory/hosts.yaml", "edge-diskominfo-01.data.serial")]

@@ -114,7 +114,7 @@ def test_unreachable_hosts_are_failed_rows_and_skip_later_tasks(tmp_path: Path, 
     assert code == 1
     assert set(run_["failed_hosts"]) == set(run_["hosts"]) - {"fleet"} and run_["hosts"]
     backups = [r for r in run_["results"] if r["type"] == "backup"]
-    assert all(r["status"] == "failed" and "refused" in r["message"].lower() or "connect" in r["message"].lower()
+    assert all((r["status"] == "failed" and "refused" in r["message"].lower()) or "connect" in r["message"].lower()
                for r in backups)
     skipped = [r for r in run_["results"] if r["type"] == "getters"]
     assert skipped and all(r["status"] == "skipped" for r in skipped)

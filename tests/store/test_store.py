@@ -26,7 +26,7 @@ def schema(engine: Engine) -> dict[str, Any]:
 
 def test_migrations_apply_once_in_order(store_url: str) -> None:
     store = Store(store_url)
-    assert VERSIONS == sorted(VERSIONS) and store.schema_version() == latest_version() == VERSIONS[-1]
+    assert sorted(VERSIONS) == VERSIONS and store.schema_version() == latest_version() == VERSIONS[-1]
     assert Store(store_url).migrate() == []
     with store.transaction() as conn:
         assert [r[0] for r in conn.execute(text("SELECT version FROM schema_version ORDER BY version"))] == VERSIONS
@@ -61,5 +61,5 @@ def test_failed_transaction_leaves_previous_state(store_url: str) -> None:
 
 def test_database_errors_become_store_errors(store_url: str) -> None:
     store = Store(store_url)
-    with pytest.raises(StoreError, match="no such table|does not exist"), store.transaction() as conn:
+    with pytest.raises(StoreError, match=r"no such table|does not exist"), store.transaction() as conn:
         conn.execute(text("SELECT * FROM not_there"))

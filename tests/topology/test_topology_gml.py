@@ -5,13 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from netops.analysis.redundancy import check_topology, graph_articulation_points, graph_bridges
+from netops.analysis.redundancy import check_topology
 from netops.errors import InputError
 from netops.sources.gml import load_gml
 from netops.sources.graphml import load_graphml
 from netops.sources.topology_file import load_topology_file
 from netops.sources.topology_graph import MAX_TOPOLOGY_BYTES
 from tests.conftest import SHARED_DATA
+from tests.graph_helpers import graph_articulation_points, graph_bridges
 
 ZOO_GML = sorted((SHARED_DATA / "topologyzoo" / "gml").glob("*.gml"))
 

@@ -6,10 +6,11 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from netops.analysis.redundancy import check_topology, graph_articulation_points, graph_bridges
+from netops.analysis.redundancy import check_topology
 from netops.errors import InputError
 from netops.sources.graphml import load_graphml
 from tests.conftest import REPO, SHARED_DATA
+from tests.graph_helpers import graph_articulation_points, graph_bridges
 
 ZOO = sorted((SHARED_DATA / "topologyzoo" / "graphml").glob("*.graphml"))
 QUIRKS = REPO / "tests" / "fixtures" / "graphml" / "quirks.graphml"

@@ -79,7 +79,7 @@ def create_in_process(pusat: PusatData, pds: list[str], store_url: str, plans: s
         outcome = ("quota", str(exc))
     except CapacityError as exc:
         outcome = ("capacity", str(exc))
-    except Exception as exc:  # noqa: BLE001 - reported to the test, which fails on it
+    except Exception as exc:
         outcome = ("error", f"{type(exc).__name__}: {exc}")
     retries = store.retries if store else 0
     results.put((index, *outcome, go, time.time(), retries))  # type: ignore[attr-defined]

@@ -48,7 +48,7 @@ def _tokens(command: str) -> list[str]:
 def command_matches(typed: str, canonical: str) -> bool:
     """`sh lldp nei det` matches `show lldp neighbors detail`: same count, each token a prefix."""
     mine, known = _tokens(typed), canonical.lstrip("/").lower().split()
-    return len(mine) == len(known) and all(k.startswith(t) for t, k in zip(mine, known))
+    return len(mine) == len(known) and all(k.startswith(t) for t, k in zip(mine, known, strict=True))
 
 
 def _format(piece: SavedOutput) -> str:

@@ -68,7 +68,7 @@ def _read(path: Path) -> tuple[str, str]:
 
 def _json_documents(text: str, name: str) -> list[object]:
     """One JSON value, or several concatenated (SuzieQ appends one list per poll)."""
-    decoder, pos, out = json.JSONDecoder(), 0, []
+    decoder, pos, out = json.JSONDecoder(), 0, list[object]()
     while True:
         while pos < len(text) and text[pos].isspace():
             pos += 1
@@ -97,8 +97,9 @@ def _check_depth(value: object, name: str) -> None:
 
 
 def _is_suzieq(docs: list[object]) -> bool:
-    return bool(docs) and all(isinstance(d, list) for d in docs) and any(
-        isinstance(e, dict) and {"hostname", "cmd", "data"} <= set(e) for d in docs for e in d)  # type: ignore[union-attr]
+    polls = [d for d in docs if isinstance(d, list)]
+    return bool(docs) and len(polls) == len(docs) and any(
+        isinstance(e, dict) and {"hostname", "cmd", "data"} <= set(e) for d in polls for e in d)
 
 
 def _is_napalm(docs: list[object]) -> bool:
@@ -188,7 +189,7 @@ def collect_pieces(path: Path, fmt: str = "auto", platform: str = "") -> tuple[l
         raise InputError.at(path, None, "format", f"unknown format {fmt!r}; choose {', '.join(IMPORT_FORMATS)}")
     if platform and not platform_family(platform) and platform != "napalm":
         known = ", ".join(sorted(set(PLATFORM_ALIASES)))
-        raise InputError.at(path, None, "--platform", f"unknown platform {platform!r}; known: {known}")
+        raise InputError.at(path, None, "platform", f"unknown platform {platform!r}; known: {known}")
     if not path.is_dir():
         if not path.exists():
             raise InputError.at(path, None, "(file)", "file not found")

@@ -8,11 +8,14 @@ Anything malformed raises :class:`BerError`; nothing else escapes :func:`decode_
 """
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
-from typing import NamedTuple, TypeAlias
+from typing import NamedTuple
 
-Oid: TypeAlias = tuple[int, ...]
+from netops.collect.snmp.errors import SnmpParseError
+from netops.collect.snmp.values import Exc as Exc  # re-exported: the codec's callers import them from here
+from netops.collect.snmp.values import Oid as Oid
+from netops.collect.snmp.values import Value as Value
+from netops.collect.snmp.values import VarBind as VarBind
 
 INTEGER, OCTET_STRING, NULL, OBJECT_ID, SEQUENCE = 0x02, 0x04, 0x05, 0x06, 0x30
 IP_ADDRESS, COUNTER32, GAUGE32, TIMETICKS, OPAQUE, COUNTER64 = 0x40, 0x41, 0x42, 0x43, 0x44, 0x46
@@ -22,14 +25,6 @@ SNMP_TRAP_OID = (1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0)  # varbind 2 of every v2 notif
 V1, V2C = 0, 1
 
 
-class Exc(enum.Enum):
-    """SNMPv2 exception values: a varbind with no value."""
-
-    NO_SUCH_OBJECT = 0x80
-    NO_SUCH_INSTANCE = 0x81
-    END_OF_MIB_VIEW = 0x82
-
-
 class Tagged(NamedTuple):
     """An explicitly typed value to encode (Counter32, Gauge32, TimeTicks, Counter64, IpAddress)."""
 
@@ -37,8 +32,6 @@ class Tagged(NamedTuple):
     value: int | bytes | str
 
 
-Value: TypeAlias = "int | bytes | str | Oid | None | Exc"
-VarBind: TypeAlias = "tuple[Oid, Value]"
 
 
 class Message(NamedTuple):
@@ -48,11 +41,11 @@ class Message(NamedTuple):
     request_id: int
     error_status: int
     error_index: int
-    varbinds: list[tuple[Oid, object]]
+    varbinds: list[VarBind]
 
 
-class BerError(ValueError):
-    """The bytes are not a well-formed SNMP v1/v2c message."""
+class BerError(SnmpParseError):
+    """The bytes are not a well-formed SNMP message."""
 
 
 _UNSIGNED = frozenset((COUNTER32, GAUGE32, TIMETICKS, COUNTER64))
@@ -183,7 +176,7 @@ def _decode_oid(raw: bytes) -> Oid:
     return head + tuple(arcs[1:])
 
 
-def _decode_value(tag: int, raw: bytes) -> object:
+def _decode_value(tag: int, raw: bytes) -> Value:
     if tag == OCTET_STRING:
         return raw
     if tag == INTEGER:
@@ -213,8 +206,8 @@ def decode_message(data: bytes) -> Message:
     """Parse one SNMP v1/v2c message; raise BerError on anything malformed."""
     try:
         return _decode(data)
-    except (IndexError, ValueError, TypeError) as exc:  # ValueError includes BerError
-        raise exc if isinstance(exc, BerError) else BerError(f"malformed message: {exc}") from exc
+    except (IndexError, ValueError, TypeError) as exc:   # a BerError passes through as it is
+        raise BerError(f"malformed message: {exc}") from exc
 
 
 def read_int(data: bytes, pos: int, limit: int) -> tuple[int, int]:
@@ -241,7 +234,7 @@ def _decode(data: bytes) -> Message:
     pos, vbl_end = read_expected(data, pos, pdu_end, SEQUENCE)
     if vbl_end != pdu_end:
         raise BerError("trailing bytes after varbind list")
-    varbinds: list[tuple[Oid, object]] = []
+    varbinds: list[VarBind] = []
     append = varbinds.append
     header, decode_oid, decode_value = read_header, _decode_oid, _decode_value
     while pos < vbl_end:  # hot loop: short-form lengths inline, long form via read_header

@@ -2,7 +2,8 @@
 
 Why one socket: thousands of devices polled from one event loop need no thread and no
 socket per device; responses are matched to requests by request-id (v3: msgID) and source
-address. SNMPv3 (USM) lives in v3.py and plugs in through `exchange` with its own decoder.
+address. A session (session.py) is the same for every version; its security is a strategy:
+`CommunitySecurity` here for v1/v2c, USM in v3.py, both talking through `exchange`.
 
 A closed port answers with an ICMP port-unreachable. An unconnected socket is not told which
 request that was, so on Linux the socket asks for its ICMP errors (IP_RECVERR): each comes back
@@ -21,23 +22,18 @@ import random
 import socket
 import struct
 import sys
-from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Protocol, Self, TypeVar
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from netops.collect.snmp.ber import (
-    GET,
-    GET_BULK,
-    GET_NEXT,
     OCTET_STRING,
     RESPONSE,
     SEQUENCE,
     V1,
     V2C,
     BerError,
-    Exc,
     Message,
     Oid,
-    VarBind,
     decode_message,
     encode_request,
     read_expected,
@@ -46,56 +42,14 @@ from netops.collect.snmp.ber import (
 )
 from netops.collect.snmp.credentials import SnmpTarget
 from netops.collect.snmp.errors import SnmpError, SnmpParseError, SnmpRefused, SnmpTimeout
+from netops.collect.snmp.session import Addr, Exchange, PduSession, Session
 
 if TYPE_CHECKING:
     from netops.collect.snmp.v3 import V3Backend
 
-Addr = tuple[str, int]
 T = TypeVar("T")
 # Linux <linux/in.h>, <linux/in6.h>, <linux/errqueue.h>; Python's socket module lacks them.
 _IP_RECVERR, _IPV6_RECVERR, _MSG_ERRQUEUE = 11, 25, 0x2000
-_ERROR_STATUS = {1: "tooBig", 2: "noSuchName", 3: "badValue", 4: "readOnly", 5: "genErr",
-                 6: "noAccess", 16: "authorizationError"}
-
-
-class Session(Protocol):
-    """What collectors use: the same for v1, v2c and v3."""
-
-    async def get(self, oids: Sequence[Oid]) -> list[VarBind]: ...
-
-    async def bulk_walk(self, root: Oid) -> list[VarBind]: ...
-
-
-def dotted(oid: Oid) -> str:
-    return ".".join(map(str, oid))
-
-
-async def walk(next_batch: Callable[[Oid], Awaitable[list[VarBind]]], root: Oid,
-               max_requests: int) -> list[VarBind]:
-    """Collect the subtree under root; stop at its end, on an exception value or an empty answer.
-
-    A non-increasing OID or too many requests raise SnmpError carrying what was collected,
-    so a buggy agent can never make us loop.
-    """
-    out: list[VarBind] = []
-    n = len(root)
-    last = root
-    for _ in range(max_requests):
-        try:
-            batch = await next_batch(last)
-        except SnmpError as exc:
-            exc.partial = out
-            raise
-        if not batch:
-            return out
-        for oid, value in batch:
-            if oid[:n] != root or isinstance(value, Exc):  # endOfMibView (or a broken agent's noSuch*)
-                return out
-            if oid <= last:
-                raise SnmpError(f"OID not increasing: {dotted(oid)} after {dotted(last)}", out)
-            out.append((oid, value))
-            last = oid
-    raise SnmpError(f"walk of {dotted(root)} stopped after {max_requests} requests", out)
 
 
 def message_id(data: bytes) -> int:
@@ -118,10 +72,10 @@ class _Dispatcher(asyncio.DatagramProtocol):
     decoder turns it into a result (or an SnmpError) right here."""
 
     def __init__(self, sock: socket.socket | None = None) -> None:
-        self.pending: dict[int, tuple[Addr, asyncio.Future, Callable[[bytes], object]]] = {}
+        self.pending: dict[int, tuple[Addr, asyncio.Future[Any], Callable[[bytes], object]]] = {}
         self.sock = sock
 
-    def datagram_received(self, data: bytes, addr: tuple) -> None:  # type: ignore[override]
+    def datagram_received(self, data: bytes, addr: tuple[str | Any, int]) -> None:
         try:
             entry = self.pending.get(message_id(data))
         except BerError as exc:
@@ -173,7 +127,7 @@ class _Dispatcher(asyncio.DatagramProtocol):
                 entry[1].set_exception(SnmpRefused(f"{addr[0]}:{addr[1]} refused (ICMP port unreachable)"))
 
 
-def _expire(fut: asyncio.Future) -> None:
+def _expire(fut: asyncio.Future[Any]) -> None:
     if not fut.done():
         fut.set_result(None)
 
@@ -212,14 +166,17 @@ class SnmpClient:
     async def session(self, target: SnmpTarget) -> Session:
         creds = target.credentials
         addr, family = await self._resolve(target.host, target.port)
+        sizes = {"max_repetitions": self.max_repetitions, "max_requests": self.max_requests}
         if creds.version == "3":
             if self._v3 is None:
                 from netops.collect.snmp.v3 import V3Backend  # crypto imports: only for v3
                 self._v3 = V3Backend()
-            return self._v3.session(self, family, addr, creds)
+            return PduSession(self._v3.security(self, family, addr, creds), addr, V2C, **sizes,
+                              label=f"v3, user {creds.user}")
         assert creds.community is not None
-        return V2cSession(self, family, addr, V1 if creds.version == "1" else V2C,
-                          creds.community.get_secret_value().encode())
+        version = V1 if creds.version == "1" else V2C
+        security = CommunitySecurity(self, family, addr, version, creds.community.get_secret_value().encode())
+        return PduSession(security, addr, version, **sizes, label=f"v{creds.version}")
 
     async def _resolve(self, host: str, port: int) -> tuple[Addr, int]:
         try:
@@ -299,65 +256,16 @@ class SnmpClient:
                           f"({self.retries + 1} x {self.timeout:g}s)")
 
 
-class V2cSession:
-    """A v1/v2c device: GET, and walks by GetBulk (v2c) or GetNext (v1)."""
+class CommunitySecurity:
+    """v1/v2c: the PDU in a community-string message, answered by a Response PDU."""
 
-    __slots__ = ("_addr", "_client", "_community", "_family", "_max_rep", "_version")
+    __slots__ = ("_addr", "_client", "_community", "_family", "_version")
 
-    def __init__(self, client: SnmpClient, family: int, addr: Addr, version: int, community: bytes):
-        self._client = client
-        self._family = family
-        self._addr = addr
-        self._version = version
-        self._community = community
-        self._max_rep = client.max_repetitions
+    def __init__(self, client: Exchange, family: int, addr: Addr, version: int, community: bytes) -> None:
+        self._client, self._family, self._addr = client, family, addr
+        self._version, self._community = version, community
 
-    def __repr__(self) -> str:
-        return f"V2cSession({self._addr[0]}:{self._addr[1]}, v{'1' if self._version == V1 else '2c'})"
-
-    async def _send(self, pdu: int, oids: Sequence[Oid], nr: int = 0, mr: int = 0) -> Message:
+    async def send(self, pdu: int, oids: Sequence[Oid], nr: int = 0, mr: int = 0) -> Message:
         version, community = self._version, self._community
         return await self._client.request(
-            self._family, self._addr,
-            lambda rid: encode_request(version, community, pdu, rid, oids, nr, mr))
-
-    def _fail(self, msg: Message) -> SnmpError:
-        status = _ERROR_STATUS.get(msg.error_status, str(msg.error_status))
-        return SnmpError(f"{self._addr[0]} error-status {status} at varbind {msg.error_index}")
-
-    async def get(self, oids: Sequence[Oid]) -> list[VarBind]:
-        """Values in request order; missing objects come back as Exc markers (also on v1)."""
-        remaining = list(oids)
-        missing: set[Oid] = set()
-        for _ in range(len(oids) + 1):
-            msg = await self._send(GET, remaining) if remaining else None
-            if msg is None:
-                break
-            if msg.error_status == 2 and self._version == V1 and 0 < msg.error_index <= len(remaining):
-                missing.add(remaining.pop(msg.error_index - 1))
-                continue
-            if msg.error_status:
-                raise self._fail(msg)
-            if not missing:
-                return msg.varbinds  # type: ignore[return-value]
-            got = dict(msg.varbinds)
-            return [(o, Exc.NO_SUCH_OBJECT if o in missing else got.get(o, Exc.NO_SUCH_OBJECT))
-                    for o in oids]
-        return [(o, Exc.NO_SUCH_OBJECT) for o in oids]
-
-    async def bulk_walk(self, root: Oid) -> list[VarBind]:
-        return await walk(self._next_batch, root, self._client.max_requests)
-
-    async def _next_batch(self, oid: Oid) -> list[VarBind]:
-        if self._version == V1:
-            msg = await self._send(GET_NEXT, (oid,))
-            if msg.error_status == 2:  # v1 end of MIB
-                return []
-        else:
-            msg = await self._send(GET_BULK, (oid,), 0, self._max_rep)
-            while msg.error_status == 1 and self._max_rep > 1:  # tooBig: ask for less
-                self._max_rep //= 2
-                msg = await self._send(GET_BULK, (oid,), 0, self._max_rep)
-        if msg.error_status:
-            raise self._fail(msg)
-        return msg.varbinds  # type: ignore[return-value]
+            self._family, self._addr, lambda rid: encode_request(version, community, pdu, rid, oids, nr, mr))

@@ -1,36 +1,43 @@
-"""SNMP failures as netops sees them: one `reason` per failure, whatever the SNMP version.
+"""SNMP failures as netops sees them: one FailureReason per failure, whatever the SNMP version.
 
-pysnmp error indications and socket errors are translated into these inside this package,
-so callers (the sweep) only ever branch on `reason`.
+Socket errors, malformed messages, USM reports and timeouts are raised as these inside this package
+(the type-to-reason table of the SNMP boundary is the class hierarchy below), so callers (the sweep)
+only ever read `reason`, the same FailureReason every collector reports.
 """
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar
 
-Reason = Literal["timeout", "auth", "refused", "parse", "error"]
+from netops.collect.snmp.values import VarBind
+from netops.errors import NetopsError
+from netops.models.observation import FailureReason
 
 
-class SnmpError(Exception):
+class SnmpError(NetopsError):
     """A request or walk failed; `partial` holds varbinds a walk got before failing."""
 
-    reason: Reason = "error"
+    reason: ClassVar[FailureReason] = FailureReason.error
 
-    def __init__(self, message: str, partial: list | None = None):
+    def __init__(self, message: str, partial: list[VarBind] | None = None) -> None:
         super().__init__(message)
         self.partial = partial or []
 
 
 class SnmpTimeout(SnmpError):
-    reason: Reason = "timeout"
+    reason = FailureReason.timeout
 
 
 class SnmpAuthError(SnmpError):
-    reason: Reason = "auth"
+    """The agent refused our credentials (a USM report: unknown user, wrong digest, ...)."""
+
+    reason = FailureReason.auth
 
 
 class SnmpRefused(SnmpError):
-    reason: Reason = "refused"
+    """ICMP port unreachable: nothing listens on the agent's port."""
+
+    reason = FailureReason.refused
 
 
 class SnmpParseError(SnmpError):
-    reason: Reason = "parse"
+    reason = FailureReason.parse

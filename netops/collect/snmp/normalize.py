@@ -9,13 +9,13 @@ import ipaddress
 from typing import Any
 
 from netops.collect.snmp import oids as O
-from netops.collect.snmp.ber import Oid
+from netops.collect.snmp.ber import Oid, Value
 from netops.collect.snmp.identity import identify
-from netops.collect.snmp.poll import DeviceSnmpData, SnmpFailure
+from netops.collect.snmp.poll import DeviceSnmpData
 from netops.models.names import canonical_interface
-from netops.models.observation import DeviceFailure, DeviceObservation, FailureReason
+from netops.models.observation import DeviceObservation
 
-Table = dict[int, dict[Oid, object]]  # column -> row index -> value
+Table = dict[int, dict[Oid, Value]]  # column -> row index -> value
 # LLDP BITS: bit 0 is the most significant bit of the first octet (RFC 2578 BITS)
 _LLDP_CAPS = ("other", "repeater", "bridge", "wlan-access-point", "router", "telephone",
               "docsis-cable-device", "station", "cvlan", "svlan", "two-port-mac-relay")
@@ -252,7 +252,10 @@ def lldp_neighbors_detail(data: DeviceSnmpData) -> dict[str, list[dict[str, Any]
     mtxr = {oid[-1]: v for oid, v in data.tables.get("mtxr_neighbor", ())}
     man = _man_addrs(data)
     out: dict[str, list[dict[str, Any]]] = {}
-    col = lambda c, idx: rem.get(c, {}).get(idx)
+
+    def col(column: int, idx: Oid) -> Value:
+        return rem.get(column, {}).get(idx)
+
     rows = sorted(set().union(*(rem.get(c, {}) for c in (O.LLDP_REM_CHASSIS_ID, O.LLDP_REM_PORT_ID,
                                                          O.LLDP_REM_SYS_NAME))))
     for idx in rows:
@@ -344,7 +347,3 @@ def normalize(data: DeviceSnmpData) -> dict[str, Any]:
 def to_observation(data: DeviceSnmpData) -> DeviceObservation:
     return DeviceObservation(host=data.name, via="snmp", **normalize(data))
 
-
-def to_failure(failure: SnmpFailure) -> DeviceFailure:
-    return DeviceFailure(host=failure.name, via="snmp", reason=FailureReason(failure.reason),
-                         message=failure.message)

@@ -44,7 +44,7 @@ IP_ADDRESS_IF_INDEX, IP_ADDRESS_TYPE, IP_ADDRESS_PREFIX = 3, 4, 5
 # IP-FORWARD-MIB ipCidrRouteTable, index dest.mask.tos.nexthop (IPv4; net-snmp serves it from the kernel)
 IP_CIDR_ROUTE_ENTRY = oid("1.3.6.1.2.1.4.24.4.1")
 IP_CIDR_ROUTE_IF_INDEX, IP_CIDR_ROUTE_TYPE = 5, 6
-IP_CIDR_ROUTE_REJECT = 2  # type: a blackhole/unreachable route forwards nothing
+IP_CIDR_ROUTE_REJECT = 2  # ipCidrRouteType reject(2): a blackhole/unreachable route forwards nothing
 
 # LLDP-MIB (IEEE 802.1AB-2005). Remote index: TimeMark.LocalPortNum.RemIndex.
 LLDP_LOC_PORT_ENTRY = oid("1.0.8802.1.1.2.1.3.7.1")

@@ -11,11 +11,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from netops.collect.snmp import oids as O
-from netops.collect.snmp.ber import Exc, Oid, VarBind
-from netops.collect.snmp.client import Session, SnmpClient
+from netops.collect.snmp.ber import Exc, Oid, Value, VarBind
+from netops.collect.snmp.client import SnmpClient
 from netops.collect.snmp.credentials import SnmpTarget
-from netops.collect.snmp.errors import Reason, SnmpError
+from netops.collect.snmp.errors import SnmpError
 from netops.collect.snmp.identity import VENDOR_SCALARS
+from netops.collect.snmp.session import Session
+from netops.models.observation import DeviceFailure, FailureReason
 
 # table name -> subtrees walked into it (whole entry, or only the columns we use)
 WALKS: dict[str, tuple[Oid, ...]] = {
@@ -49,7 +51,7 @@ class DeviceSnmpData:
 
     name: str
     host: str
-    system: dict[Oid, object]
+    system: dict[Oid, Value]
     tables: dict[str, list[VarBind]] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     vendor_identity: dict[str, object] = field(default_factory=dict)   # model/serial/version from the vendor MIB
@@ -67,21 +69,13 @@ class DeviceSnmpData:
         return None
 
 
-@dataclass(frozen=True)
-class SnmpFailure:
-    name: str
-    host: str
-    reason: Reason
-    message: str
-
-
 async def _walk_into(session: Session, data: DeviceSnmpData, table: str, roots: Iterable[Oid]) -> None:
     rows: list[VarBind] = []
     for root in roots:
         try:
             rows += await session.bulk_walk(root)
         except SnmpError as exc:
-            if exc.reason != "error":  # timeout/auth/parse: the device is gone, fail it
+            if exc.reason is not FailureReason.error:  # timeout/auth/parse: the device is gone, fail it
                 raise
             data.errors[table] = str(exc)
             rows += exc.partial
@@ -99,7 +93,7 @@ async def _entity_chassis(session: Session, data: DeviceSnmpData) -> None:
     try:
         got = await session.get([O.ENT_PHYSICAL_ENTRY + (c,) + idx for idx in chassis for c in columns])
     except SnmpError as exc:
-        if exc.reason != "error":
+        if exc.reason is not FailureReason.error:
             raise
         data.errors["entity"] = str(exc)
         return
@@ -114,7 +108,7 @@ async def _vendor_identity(session: Session, data: DeviceSnmpData) -> None:
     try:
         got = dict(await session.get(list(scalars.values())))
     except SnmpError as exc:
-        if exc.reason != "error":
+        if exc.reason is not FailureReason.error:
             raise
         data.errors["vendor_identity"] = str(exc)
         return
@@ -130,7 +124,7 @@ async def poll_device(client: SnmpClient, target: SnmpTarget, workload: str = "f
     """
     started = time.perf_counter()
     session = await client.session(target)
-    system = {oid: value for oid, value in await session.get(O.SYSTEM) if not isinstance(value, Exc)}
+    system: dict[Oid, Value] = {oid: value for oid, value in await session.get(O.SYSTEM) if not isinstance(value, Exc)}
     data = DeviceSnmpData(target.name, target.host, system)
     enterprise = data.enterprise()
     for table in WORKLOADS[workload]:
@@ -144,13 +138,13 @@ async def poll_device(client: SnmpClient, target: SnmpTarget, workload: str = "f
     return data
 
 
-ProgressCb = Callable[[str, "DeviceSnmpData | SnmpFailure"], None]
+ProgressCb = Callable[[str, "DeviceSnmpData | DeviceFailure"], None]
 
 
 async def poll_many(targets: Iterable[SnmpTarget], workload: str = "full", concurrency: int = 100,
                     timeout: float = 2.0, retries: int = 1, progress_cb: ProgressCb | None = None, *,
                     max_repetitions: int = 25, device_timeout: float = 300.0,
-                    ) -> dict[str, DeviceSnmpData | SnmpFailure]:
+                    ) -> dict[str, DeviceSnmpData | DeviceFailure]:
     """Poll every target, at most `concurrency` at a time; every device gets a result.
 
     A failure never aborts the others. `device_timeout` caps one device's whole poll.
@@ -164,32 +158,34 @@ async def poll_many(targets: Iterable[SnmpTarget], workload: str = "full", concu
     sem = asyncio.Semaphore(concurrency)
 
     async with SnmpClient(timeout=timeout, retries=retries, max_repetitions=max_repetitions) as client:
-        async def one(target: SnmpTarget) -> DeviceSnmpData | SnmpFailure:
+        async def one(target: SnmpTarget) -> DeviceSnmpData | DeviceFailure:
             async with sem:
-                result: DeviceSnmpData | SnmpFailure
+                result: DeviceSnmpData | DeviceFailure
                 try:
                     async with asyncio.timeout(device_timeout):
                         result = await poll_device(client, target, workload)
                 except SnmpError as exc:
-                    result = SnmpFailure(target.name, target.host, exc.reason, str(exc))
+                    result = _failure(target, exc.reason, str(exc))
                 except TimeoutError:
-                    result = SnmpFailure(target.name, target.host, "timeout",
-                                         f"poll not finished within {device_timeout:g}s")
-                except Exception as exc:  # noqa: BLE001 - one bad device must not end the sweep
-                    result = SnmpFailure(target.name, target.host, "error",
-                                         f"{type(exc).__name__}: {exc}")
+                    result = _failure(target, FailureReason.timeout, f"poll not finished within {device_timeout:g}s")
+                except Exception as exc:
+                    result = _failure(target, FailureReason.error, f"{type(exc).__name__}: {exc}")
             if progress_cb is not None:
                 progress_cb(target.name, result)
             return result
 
         results = await asyncio.gather(*(one(t) for t in targets))
-    return dict(zip(names, results))
+    return dict(zip(names, results, strict=True))
 
 
 def run_poll(targets: Iterable[SnmpTarget], workload: str = "full", concurrency: int = 100,
              timeout: float = 2.0, retries: int = 1, progress_cb: ProgressCb | None = None, *,
              max_repetitions: int = 25, device_timeout: float = 300.0,
-             ) -> dict[str, DeviceSnmpData | SnmpFailure]:
+             ) -> dict[str, DeviceSnmpData | DeviceFailure]:
     """Blocking wrapper for Nornir tasks and the CLI (must not be called from a running loop)."""
     return asyncio.run(poll_many(targets, workload, concurrency, timeout, retries, progress_cb,
                                  max_repetitions=max_repetitions, device_timeout=device_timeout))
+
+
+def _failure(target: SnmpTarget, reason: FailureReason, message: str) -> DeviceFailure:
+    return DeviceFailure(host=target.name, via="snmp", reason=reason, message=message)

@@ -18,7 +18,16 @@ from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from netops.collect.snmp.ber import INFORM, SNMP_TRAP_OID, TRAP_V2, V2C, BerError, Message, Oid, decode_message
+from netops.collect.snmp.ber import (
+    INFORM,
+    SNMP_TRAP_OID,
+    TRAP_V2,
+    V2C,
+    BerError,
+    Message,
+    Oid,
+    decode_message,
+)
 from netops.collect.snmp.credentials import SnmpCredentials
 from netops.collect.snmp.errors import SnmpAuthError
 from netops.collect.snmp.usm import KeyCache, UsmKeys

@@ -105,7 +105,7 @@ class UsmKeys:
         """(ciphertext, msgPrivacyParameters). AES: RFC 3826; DES: RFC 3414 8.1.1.1."""
         if self.priv == "des":
             salt = struct.pack(">I4s", boots & 0xFFFFFFFF, os.urandom(4))
-            iv = bytes(a ^ b for a, b in zip(self.priv_key[8:16], salt))
+            iv = bytes(a ^ b for a, b in zip(self.priv_key[8:16], salt, strict=True))
             padded = plaintext + b"\0" * (-len(plaintext) % 8)
             enc = Cipher(TripleDES(self.priv_key[:8] * 3), modes.CBC(iv)).encryptor()
             return enc.update(padded) + enc.finalize(), salt
@@ -120,7 +120,7 @@ class UsmKeys:
         if self.priv == "des":
             if len(ciphertext) % 8:
                 raise ValueError("DES ciphertext is not a multiple of 8 bytes")
-            iv = bytes(a ^ b for a, b in zip(self.priv_key[8:16], salt))
+            iv = bytes(a ^ b for a, b in zip(self.priv_key[8:16], salt, strict=True))
             dec = Cipher(TripleDES(self.priv_key[:8] * 3), modes.CBC(iv)).decryptor()
         else:
             dec = Cipher(algorithms.AES(self.priv_key), CFB(struct.pack(">II", boots, time) + salt)).decryptor()

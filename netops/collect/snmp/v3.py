@@ -34,9 +34,9 @@ from netops.collect.snmp.ber import (
     read_header,
     read_int,
 )
-from netops.collect.snmp.client import Addr, SnmpClient, V2cSession, dotted
 from netops.collect.snmp.credentials import SnmpCredentials
 from netops.collect.snmp.errors import SnmpAuthError, SnmpError, SnmpParseError
+from netops.collect.snmp.session import Addr, Exchange, dotted
 from netops.collect.snmp.usm import PRIV_KEY_LEN, KeyCache, UsmKeys
 
 INTEGER = 0x02
@@ -170,22 +170,22 @@ class V3Backend:
     def __init__(self) -> None:
         self.keys = KeyCache()
 
-    def session(self, client: SnmpClient, family: int, addr: Addr, creds: SnmpCredentials) -> V3Session:
+    def security(self, client: Exchange, family: int, addr: Addr, creds: SnmpCredentials) -> UsmSecurity:
         if creds.priv_protocol is not None and creds.priv_protocol not in PRIV_KEY_LEN:
             raise SnmpError(f"SNMPv3 privacy protocol {creds.priv_protocol} is not supported "
                             f"(use one of {', '.join(sorted(PRIV_KEY_LEN))})")
-        return V3Session(client, family, addr, creds, self.keys)
+        return UsmSecurity(client, family, addr, creds, self.keys)
 
 
-class V3Session(V2cSession):
-    """A v3 device: V2cSession's get/bulk_walk, with every PDU sent through USM."""
+class UsmSecurity:
+    """SNMPv3 as a session's security strategy: every PDU sent through USM (discovery, keys, clock)."""
 
-    __slots__ = ("_boots", "_cache", "_context", "_creds", "_engine_id", "_flags", "_keys", "_lock",
-                 "_synced_at", "_time", "_user")
+    __slots__ = ("_addr", "_boots", "_cache", "_client", "_context", "_creds", "_engine_id", "_family",
+                 "_flags", "_keys", "_lock", "_synced_at", "_time", "_user")
 
-    def __init__(self, client: SnmpClient, family: int, addr: Addr, creds: SnmpCredentials,
+    def __init__(self, client: Exchange, family: int, addr: Addr, creds: SnmpCredentials,
                  cache: KeyCache):
-        super().__init__(client, family, addr, V2C, b"")
+        self._client, self._family, self._addr = client, family, addr
         assert creds.user is not None
         self._creds = creds
         self._cache = cache
@@ -198,9 +198,6 @@ class V3Session(V2cSession):
         self._synced_at = 0.0
         self._keys: UsmKeys | None = None
         self._lock = asyncio.Lock()
-
-    def __repr__(self) -> str:
-        return f"V3Session({self._addr[0]}:{self._addr[1]}, user {self._creds.user})"
 
     def _engine_time(self) -> int:
         return min(self._time + int(time.monotonic() - self._synced_at), 0x7FFFFFFF)
@@ -224,7 +221,7 @@ class V3Session(V2cSession):
         self._engine_id = reply.engine_id
         self._sync(reply)
 
-    async def _send(self, pdu: int, oids: Sequence[Oid], nr: int = 0, mr: int = 0) -> Message:
+    async def send(self, pdu: int, oids: Sequence[Oid], nr: int = 0, mr: int = 0) -> Message:
         """One request; a stale clock (notInTimeWindow) or a new engine ID (the agent was rebuilt:
         unknownEngineIDs) costs one re-synchronisation and one retry."""
         for attempt in range(2):

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 from typing import Any
+from xml.etree.ElementTree import Element
 
-import defusedxml.ElementTree as SafeET
 import libvirt
 
+from netops.errors import InputError
 from netops.models.vps import HypervisorHost
 from netops.provision.errors import BackendError
-from netops.provision.render import DomainInfo, DomainPlan, read_domain_xml
+from netops.provision.render import DomainInfo, DomainPlan, parse_libvirt_xml, read_domain_xml
 
 libvirt.registerErrorHandler(lambda _ctx, _err: None, None)  # errors are raised, not printed to stderr
 GIB = 1024 ** 3
@@ -58,6 +59,12 @@ class LibvirtBackend:
         except libvirt.libvirtError as exc:
             raise BackendError(f"{host.name}: {what}: {exc.get_error_message()}") from exc
 
+    def _xml(self, host: HypervisorHost, what: str, xml: str) -> Element:
+        try:
+            return parse_libvirt_xml(xml, what)
+        except InputError as exc:
+            raise BackendError(f"{host.name}: {exc}") from exc
+
     def _volume(self, host: HypervisorHost, pool_name: str, volume: str) -> Any | None:
         pool = self._call(host, f"storage pool {pool_name}", self._conn(host).storagePoolLookupByName, pool_name)
         try:
@@ -76,7 +83,7 @@ class LibvirtBackend:
                 self._call(host, f"resize {plan.volume}", vol.resize, want)
             return
         pool = self._conn(host).storagePoolLookupByName(plan.storage_pool)
-        target = SafeET.fromstring(pool.XMLDesc()).findtext("target/path") or ""
+        target = self._xml(host, f"storage pool {plan.storage_pool}", pool.XMLDesc()).findtext("target/path") or ""
         xml = (f"<volume><name>{plan.volume}</name><capacity unit='G'>{plan.disk_gib}</capacity>"
                "<target><format type='qcow2'/></target>"
                f"<backingStore><path>{target}/{plan.image}</path><format type='qcow2'/></backingStore></volume>")
@@ -117,11 +124,11 @@ class LibvirtBackend:
 
     def _disk_source(self, host: HypervisorHost, dom: Any) -> Any:
         xml = self._call(host, dom.name(), dom.XMLDesc, libvirt.VIR_DOMAIN_XML_INACTIVE)
-        return SafeET.fromstring(xml).find("devices/disk/source")
+        return self._xml(host, f"domain {dom.name()}", xml).find("devices/disk/source")
 
     def _info(self, host: HypervisorHost, dom: Any) -> DomainInfo:
         xml = self._call(host, dom.name(), dom.XMLDesc, libvirt.VIR_DOMAIN_XML_INACTIVE)
-        source = SafeET.fromstring(xml).find("devices/disk/source")
+        source = self._xml(host, f"domain {dom.name()}", xml).find("devices/disk/source")
         disk_gib = None
         if source is not None and source.get("pool") and source.get("volume"):
             vol = self._volume(host, source.get("pool") or "", source.get("volume") or "")

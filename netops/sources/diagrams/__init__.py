@@ -12,7 +12,8 @@ from typing import Protocol
 from netops.errors import InputError
 from netops.sources.diagrams import csv_reader, drawio, graphml, yaml_reader
 from netops.sources.diagrams.common import DiagramRead
-from netops.sources.diagrams.safexml import MAX_BYTES, check_size
+from netops.sources.diagrams.limits import DIAGRAM_XML, MAX_BYTES
+from netops.sources.safexml import check_size
 
 __all__ = [
     "READERS",
@@ -26,15 +27,20 @@ __all__ = [
 
 
 class DiagramReader(Protocol):
-    FORMAT: str
-    EXTENSIONS: tuple[str, ...]
+    """A reader module: its constants (read-only, so a module's tuple literal fits) and two functions."""
+
+    @property
+    def FORMAT(self) -> str: ...
+
+    @property
+    def EXTENSIONS(self) -> tuple[str, ...]: ...
 
     def sniff(self, head: bytes) -> bool: ...
 
     def read(self, data: bytes, name: str) -> DiagramRead: ...
 
 
-READERS: tuple[DiagramReader, ...] = (drawio, graphml, yaml_reader, csv_reader)  # type: ignore[assignment]
+READERS: tuple[DiagramReader, ...] = (drawio, graphml, yaml_reader, csv_reader)
 
 
 def reader_for(name: str, data: bytes) -> DiagramReader:
@@ -53,7 +59,7 @@ def reader_for(name: str, data: bytes) -> DiagramReader:
 
 def read_diagram(data: bytes, name: str) -> DiagramRead:
     """Any supported diagram, from its bytes (a file, an upload, or a stored submission)."""
-    check_size(data, name)
+    check_size(data, name, DIAGRAM_XML)
     return reader_for(name, data).read(data, name)
 
 
@@ -65,7 +71,7 @@ def load_bytes(path: Path) -> bytes:
             size = max(len(data), path.stat().st_size)
     except OSError as exc:
         raise InputError.at(path, None, "(file)", f"cannot read: {exc.strerror or exc}") from exc
-    check_size(data, str(path), size=size)
+    check_size(data, str(path), DIAGRAM_XML, size=size)
     return data
 
 

@@ -18,8 +18,8 @@ from typing import Any
 from netops.errors import InputError
 from netops.models.diagram import device_key
 from netops.sources.diagrams.common import DiagramRead, parse_speed, validate_diagram
-from netops.sources.diagrams.limits import MAX_DEVICES, MAX_LINKS, MAX_ROWS, check_count
-from netops.sources.diagrams.safexml import check_size
+from netops.sources.diagrams.limits import DIAGRAM_XML, MAX_DEVICES, MAX_LINKS, MAX_ROWS, check_count
+from netops.sources.safexml import check_size
 
 FORMAT = "csv"
 EXTENSIONS = (".csv", ".tsv")
@@ -42,7 +42,7 @@ def sniff(head: bytes) -> bool:
 
 def decode_text(data: bytes, name: str) -> str:
     """UTF-8 (BOM or not) or UTF-16 with BOM; anything else is refused with advice."""
-    check_size(data, name)
+    check_size(data, name, DIAGRAM_XML)
     try:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             return data.decode("utf-16")
@@ -96,7 +96,7 @@ def read(data: bytes, name: str) -> DiagramRead:
 def _read_row(row: list[str], columns: list[tuple[str, str] | None], devices: dict[str, dict[str, Any]],
               links: list[dict[str, Any]], name: str, line_no: int) -> None:
     cells: dict[tuple[str, str], str] = {}
-    for col, value in zip(columns, row):
+    for col, value in zip(columns, row, strict=False):   # a short or long row is read as far as the header goes
         if col and value.strip():
             cells[col] = value.strip()
     ends = []
@@ -106,12 +106,12 @@ def _read_row(row: list[str], columns: list[tuple[str, str] | None], devices: di
             continue
         entry = devices.setdefault(device_key(device), {"name": device})
         for key, target in _DEVICE_FIELDS.items():
-            value = cells.get((side, key))
-            if value and entry.get(target, value) != value:
+            given = cells.get((side, key))
+            if given and entry.get(target, given) != given:
                 raise InputError.at(name, line_no, f"{side}_{key}",
-                                    f"{device} has {target} {entry[target]} on an earlier row and {value} here")
-            if value:
-                entry[target] = value
+                                    f"{device} has {target} {entry[target]} on an earlier row and {given} here")
+            if given:
+                entry[target] = given
         ends.append({"device": device, "interface": cells.get((side, "interface"))})
     if len(ends) == 2:
         link: dict[str, Any] = {"a": ends[0], "b": ends[1]}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import zlib
 from dataclasses import dataclass
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element
@@ -30,8 +31,8 @@ from netops.sources.diagrams.common import (
     RawNode,
     clean_label,
 )
-from netops.sources.diagrams.limits import MAX_BYTES, MAX_EXPANDED_BYTES, MAX_SHAPES, check_count
-from netops.sources.diagrams.safexml import check_size, inflate_raw, local, parse_xml
+from netops.sources.diagrams.limits import DIAGRAM_XML, MAX_BYTES, MAX_EXPANDED_BYTES, MAX_SHAPES, check_count
+from netops.sources.safexml import check_size, local, parse_xml
 
 FORMAT = "drawio"
 EXTENSIONS = (".drawio", ".dio")
@@ -41,6 +42,22 @@ _DEVICE_SHAPES = ("mxgraph.cisco", "mxgraph.network", "mxgraph.citrix", "mxgraph
 _CONTAINER_STYLES = ("group", "swimlane", "container=1")
 _WRAPPERS = ("object", "UserObject")
 _CELL_ATTRS = {"id", "label", "placeholders", "tooltip", "link"}
+
+
+def inflate_raw(data: bytes, name: str, field: str, budget: int = MAX_BYTES) -> bytes:
+    """Raw-deflate decompression (draw.io pages), refusing output over `budget` bytes (zip bombs):
+    never more than budget + 1 bytes are produced. The budget is a page's own limit or what is left
+    of all pages' limit, whichever is smaller; the refusal names the one that was hit."""
+    inflater = zlib.decompressobj(-15)
+    try:
+        out = inflater.decompress(data, budget + 1)
+    except zlib.error as exc:
+        raise InputError.at(name, None, field, f"compressed page is not valid deflate data ({exc})") from exc
+    if len(out) > budget or inflater.unconsumed_tail:
+        limit = (f"compressed page expands beyond {MAX_BYTES // 2**20} MB" if budget >= MAX_BYTES else
+                 f"compressed pages expand beyond {MAX_EXPANDED_BYTES // 2**20} MB all together")
+        raise InputError.at(name, None, field, f"{limit}; refused")
+    return out
 
 
 def sniff(head: bytes) -> bool:
@@ -62,7 +79,7 @@ class _Cell:
 
 
 def read(data: bytes, name: str) -> DiagramRead:
-    root = parse_xml(data, name)
+    root = parse_xml(data, name, DIAGRAM_XML)
     tag = local(root.tag)
     builder = GraphBuilder(name, FORMAT)
     if tag == "mxGraphModel":
@@ -98,8 +115,8 @@ def _page(diagram: Element, index: int, name: str, budget: int) -> tuple[str, El
         raise InputError.at(name, None, field, "compressed page is not valid base64") from exc
     xml = unquote(inflate_raw(packed, name, field, max(0, min(MAX_BYTES, budget))).decode("latin-1")
                   ).encode("utf-8", "surrogatepass")
-    check_size(xml, name, f"page {page_name!r}")
-    model = parse_xml(xml, f"{name} ({field})")
+    check_size(xml, name, DIAGRAM_XML, f"page {page_name!r}")
+    model = parse_xml(xml, f"{name} ({field})", DIAGRAM_XML)
     if local(model.tag) != "mxGraphModel":
         raise InputError.at(name, None, field, f"compressed page holds <{local(model.tag)}>, not <mxGraphModel>")
     return page_name, model, len(xml)

@@ -24,8 +24,8 @@ from netops.sources.diagrams.common import (
     as_ip,
     clean_label,
 )
-from netops.sources.diagrams.limits import MAX_SHAPES, check_count
-from netops.sources.diagrams.safexml import local, parse_xml
+from netops.sources.diagrams.limits import DIAGRAM_XML, MAX_SHAPES, check_count
+from netops.sources.safexml import local, parse_xml
 
 FORMAT = "graphml"
 EXTENSIONS = (".graphml",)
@@ -38,7 +38,7 @@ def sniff(head: bytes) -> bool:
 
 
 def read(data: bytes, name: str) -> DiagramRead:
-    root = parse_xml(data, name)
+    root = parse_xml(data, name, DIAGRAM_XML)
     if local(root.tag) != "graphml":
         raise InputError.at(name, None, "(xml)", f"not a GraphML file: the root element is <{local(root.tag)}>")
     keys = {k.get("id", ""): k.get("attr.name") or k.get("yfiles.type") or "" for k in root.iter()

@@ -18,6 +18,7 @@ refusal is one line saying which limit and what to do.
 from __future__ import annotations
 
 from netops.errors import InputError
+from netops.sources.safexml import XmlLimits
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_EXPANDED_BYTES = 16 * 1024 * 1024
@@ -27,6 +28,7 @@ MAX_SHAPES = 30_000
 MAX_VALUES = 150_000
 MAX_ROWS = 10_000
 MAX_ELEMENTS = 300_000
+DIAGRAM_XML = XmlLimits(max_bytes=MAX_BYTES, max_elements=MAX_ELEMENTS, kind="diagrams")
 
 _ADVICE = "a PD LAN diagram never needs that many; draw one diagram per building if the LAN really is that big"
 

@@ -202,3 +202,24 @@ def test_a_refused_port_costs_no_other_device_its_datagram() -> None:
     # `timeout` only if the kernel's machine-wide ICMP rate limit dropped the port-unreachable
     assert isinstance(refused, SnmpError) and refused.reason in ("refused", "timeout")
     assert answered == [((1, 3, 6, 1, 2, 1, 1, 5, 0), b"sw")] and len(agent.requests) == 1
+
+
+def test_snmp_package_has_no_import_cycle() -> None:
+    """client.py and v3.py share session.py (the PDU logic) and ber.py; v3 never imports the client."""
+    import ast
+    from pathlib import Path
+
+    import netops.collect.snmp as pkg
+
+    folder = Path(pkg.__file__).parent
+    imports: dict[str, set[str]] = {}
+    for path in folder.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        imports[path.stem] = {n.module.rsplit(".", 1)[-1] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
+                              and n.module and n.module.startswith("netops.collect.snmp.")}
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        return any(m == goal or (m not in seen and reaches(m, goal, seen | {m})) for m in imports.get(start, ()))
+
+    assert "client" not in imports["v3"] and "v3" not in imports["session"]
+    assert [m for m in imports if reaches(m, m, set())] == []

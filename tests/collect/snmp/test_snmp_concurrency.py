@@ -8,7 +8,8 @@ from collections.abc import Iterator
 import pytest
 
 from netops.collect.snmp.credentials import SnmpCredentials, SnmpTarget
-from netops.collect.snmp.poll import DeviceSnmpData, SnmpFailure, run_poll
+from netops.collect.snmp.poll import DeviceSnmpData, run_poll
+from netops.models.observation import DeviceFailure
 
 LIVE, DEAD, TIMEOUT, RETRIES, MARGIN = 15, 5, 1.0, 1, 1.5
 
@@ -49,7 +50,7 @@ def test_dead_devices_do_not_serialise_the_sweep(live_ports: list[int], dead_por
                        progress_cb=lambda name, _: seen.append(name))
     elapsed = time.monotonic() - started
     assert elapsed < TIMEOUT * (RETRIES + 1) + MARGIN, elapsed
-    failures = {n: r for n, r in results.items() if isinstance(r, SnmpFailure)}
+    failures = {n: r for n, r in results.items() if isinstance(r, DeviceFailure)}
     assert sorted(failures) == [f"dev{i:02d}" for i in range(LIVE, LIVE + DEAD)]
     assert {r.reason for r in failures.values()} == {"timeout"}
     live = [r for r in results.values() if isinstance(r, DeviceSnmpData)]
@@ -68,4 +69,4 @@ def test_concurrency_bound_holds(live_ports: list[int], dead_ports: list[int]) -
     live_done = [t for n, t in done.items() if isinstance(results[n], DeviceSnmpData)]
     assert len(live_done) == LIVE and min(live_done) >= 0.5
     assert max(done.values()) < 0.5 + MARGIN
-    assert sum(isinstance(r, SnmpFailure) for r in results.values()) == DEAD
+    assert sum(isinstance(r, DeviceFailure) for r in results.values()) == DEAD

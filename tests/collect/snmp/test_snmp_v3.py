@@ -12,7 +12,8 @@ from netops.collect.snmp import oids as O
 from netops.collect.snmp.client import SnmpClient
 from netops.collect.snmp.credentials import SnmpCredentials, SnmpTarget
 from netops.collect.snmp.normalize import normalize
-from netops.collect.snmp.poll import DeviceSnmpData, SnmpFailure, run_poll
+from netops.collect.snmp.poll import DeviceSnmpData, run_poll
+from netops.models.observation import DeviceFailure
 from tests.collect.snmp.conftest import start_snmpd, stop
 
 USER, AUTH_KEY, PRIV_KEY, SYSNAME = "netopsv3", "auth-secret-123", "priv-secret-456", "netops-v3-test"
@@ -78,7 +79,7 @@ def test_v3_and_v2c_give_the_same_system_group(v3_port: int) -> None:
 def test_v3_bad_credentials_fail_cleanly(v3_port: int, kwargs: dict, reasons: set) -> None:
     started = time.monotonic()
     result = run_poll([_v3(v3_port, **kwargs)], "system", timeout=1.0, retries=1)["v3dev"]
-    assert isinstance(result, SnmpFailure)
+    assert isinstance(result, DeviceFailure)
     assert result.reason in reasons, result
     assert time.monotonic() - started < 2 * 1.0 + 2.0
     for secret in (AUTH_KEY, PRIV_KEY, "wrong-auth-key-1", "wrong-priv-key-1"):
@@ -92,7 +93,7 @@ def test_closed_port_fails_without_hanging(free_port, v3: bool) -> None:  # type
                                              credentials=SnmpCredentials.v2c("public"))
     started = time.monotonic()
     result = run_poll([target], "full", timeout=0.5, retries=1)["v3dev"]
-    assert isinstance(result, SnmpFailure) and result.reason in ("timeout", "refused"), result
+    assert isinstance(result, DeviceFailure) and result.reason in ("timeout", "refused"), result
     assert time.monotonic() - started < 2 * 0.5 + 2.0
 
 
@@ -202,10 +203,10 @@ def test_agent_rebuilt_with_a_new_engine_id_is_rediscovered(tmp_path: Path, free
         async with SnmpClient(timeout=1.0, retries=1) as client:
             session = await client.session(_v3(port))
             before = await session.get([O.SYS_NAME])
-            first_engine = session._engine_id  # type: ignore[attr-defined]
+            first_engine = session.security._engine_id  # type: ignore[attr-defined]
             stop(proc)
             restarted.append(start_snmpd(tmp_path, config, port))
-            return before, await session.get([O.SYS_NAME]), first_engine, session._engine_id  # type: ignore[attr-defined]
+            return before, await session.get([O.SYS_NAME]), first_engine, session.security._engine_id  # type: ignore[attr-defined]
 
     restarted: list = []
     proc = start_snmpd(tmp_path, config, port)
@@ -225,7 +226,7 @@ def test_stale_clock_is_resynchronised_once(v3_port: int) -> None:
         async with SnmpClient(timeout=1.0, retries=0) as client:
             session = await client.session(_v3(v3_port))
             reports = (await session.get([USM_NOT_IN_TIME_WINDOWS]))[0][1]
-            session._synced_at -= 1000  # type: ignore[attr-defined]  # as if the agent's clock ran slow
+            session.security._synced_at -= 1000  # type: ignore[attr-defined]  # as if the agent's clock ran slow
             return reports, await session.get([O.SYS_NAME, USM_NOT_IN_TIME_WINDOWS])
 
     reports_before, after = asyncio.run(run())
@@ -238,5 +239,5 @@ def test_unsupported_privacy_protocol_is_a_clear_failure(v3_port: int) -> None:
                                priv_key=PRIV_KEY)
     result = run_poll([SnmpTarget(name="v3dev", host="127.0.0.1", port=v3_port, credentials=creds)],
                       "system", timeout=1.0, retries=0)["v3dev"]
-    assert isinstance(result, SnmpFailure) and result.reason == "error"
+    assert isinstance(result, DeviceFailure) and result.reason == "error"
     assert "3des is not supported" in result.message and PRIV_KEY not in result.message

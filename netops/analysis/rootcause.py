@@ -247,8 +247,15 @@ def rank_causes(g: nx.MultiGraph[str], symptoms: Symptoms, in_band: bool = True,
 
 def indistinguishable(g: nx.MultiGraph[str], cause: Cause, other: Cause, in_band: bool = True) -> bool:
     """Two causes no observation can tell apart (a duct that holds only one fibre, and that fibre)."""
+    return same_observations(g, [cause], [other], in_band)
+
+
+def same_observations(g: nx.MultiGraph[str], causes: Iterable[Cause], others: Iterable[Cause],
+                      in_band: bool = True) -> bool:
+    """Two sets of causes that show the same everywhere: also a fault hidden behind another (a router hung
+    behind a cut duct, whose silence the duct already explains)."""
     p = Predictor(g, in_band)
-    a, b = p.predict([cause]), p.predict([other])
+    a, b = p.predict(causes), p.predict(others)
 
     def seen(cables: frozenset[str], pred: Prediction) -> set[tuple[str, str]]:   # only where a device answers
         return {(k, end) for k in cables for end in p.ends[k] if end not in pred.silent}

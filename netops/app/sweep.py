@@ -20,12 +20,13 @@ from netops.config import Config
 from netops.errors import InputError
 from netops.lab.overlay import LabOverlay
 from netops.models.observation import Snapshot
-from netops.models.settings import VIAS
+from netops.models.settings import SWEEP_DEFAULTS, VIAS
 from netops.sources.inventory import Inventory
 from netops.store.snapshots import save_snapshot
 
 DEFAULTS = CollectOptions()
-VIA_HELP = f"Collectors, comma-separated: {','.join(VIAS)} [default: netops.yaml sweep.via, else snmp]."
+VIA_HELP = (f"Collectors, comma-separated: {','.join(VIAS)}; netops.yaml's sweep.via overrides the default "
+            f"[default: {','.join(SWEEP_DEFAULTS.via)}].")
 
 
 class SweepAsk(BaseModel):

@@ -9,9 +9,9 @@ from nornir.core import Nornir
 
 from netops.cli.main import cli
 from netops.collect.base import CollectOptions, CollectResult, OnResult
-from netops.collect.sweep import SweepRequest, sweep
+from netops.collect.sweep import BadRequest, SweepRequest, sweep
 from netops.config import load_config
-from netops.errors import InputError, NotFoundError
+from netops.errors import NotFoundError
 from netops.models.observation import DeviceObservation, FailureReason, LinkState
 from netops.sources.inventory import load_inventory
 from tests.inventory_helpers import make_project
@@ -85,8 +85,9 @@ def test_bad_options_are_one_line_errors(project, args: list[str], message: str)
 
 
 def test_unknown_via_is_refused_by_the_request() -> None:
-    with pytest.raises(InputError, match="via: ssh: choose from"):
+    with pytest.raises(BadRequest, match="'ssh': choose from") as refused:
         SweepRequest(via=("ssh",))
+    assert refused.value.field == "via"
 
 
 def test_the_three_collectors_honour_the_contract() -> None:

@@ -16,6 +16,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
@@ -24,12 +25,16 @@ from netops.analysis.rootcause import Cause, rank_causes
 from netops.analysis.whatif import Failure, what_if
 from netops.app.diagnose import symptoms_of
 from netops.collect.base import CollectOptions
+from netops.collect.runners import RunnerSpec, open_runner
 from netops.collect.sweep import SweepRequest, sweep
 from netops.config import Config
 from netops.models.observation import Snapshot
 from netops.sources.inventory import Inventory
 from netops.store.db import Store
 from netops.store.tickets import list_incidents, open_incident, resolve_incident
+
+if TYPE_CHECKING:
+    from netops.collect.runners.dask_runner import DaskRunner
 
 HOLD_CYCLES = 2
 FLAP_CYCLES = 5
@@ -77,10 +82,12 @@ def _notify(url: str | None, event: WatchEvent, state: WatchState) -> None:
         state.webhook_failures += 1      # a dead receiver never stops the watch
 
 
-def live_poll(config: Config, inv: Inventory, scope: list[str] | None, timeout: float) -> Snapshot:
-    """One bounded sweep of the devices in scope (every device by default)."""
+def live_poll(config: Config, inv: Inventory, scope: list[str] | None, timeout: float,
+              runner: DaskRunner | None = None) -> Snapshot:
+    """One bounded sweep of the devices in scope (every device by default), on `runner` when given."""
     from netops.collect.nornir_init import build_nornir
     nr = build_nornir(config, workers=200, checked=inv)
+    nr = nr.with_runner(runner) if runner is not None else nr
     if scope is not None:
         nr = nr.filter(filter_func=lambda h: h.name in set(scope))
     return sweep(config, inv, SweepRequest(options=CollectOptions(timeout=timeout, retries=1, concurrency=200)), nr=nr)
@@ -88,10 +95,10 @@ def live_poll(config: Config, inv: Inventory, scope: list[str] | None, timeout: 
 
 def watch_cycle(config: Config, inv: Inventory, store: Store, state: WatchState, scope: list[str] | None = None,
                 in_band: bool = True, timeout: float = 1.0, webhook: str | None = None, keep: int = 100,
-                poll: Callable[[], Snapshot] | None = None) -> None:
+                poll: Callable[[], Snapshot] | None = None, runner: DaskRunner | None = None) -> None:
     """One poll (the live sweep, or `poll` when given), then open or close incidents with the hold-down."""
     g = declared_graph(inv) if scope is None else restrict(declared_graph(inv), scope)
-    snapshot = poll() if poll is not None else live_poll(config, inv, scope, timeout)
+    snapshot = poll() if poll is not None else live_poll(config, inv, scope, timeout, runner)
     symptoms = symptoms_of(snapshot, inv, g)
     ranked = rank_causes(g, symptoms, in_band)
     state.cycles += 1
@@ -150,12 +157,16 @@ def _record(state: WatchState, event: WatchEvent, webhook: str | None, keep: int
 
 def run_watch(config: Config, inv: Inventory, store: Store, interval: float = 10.0, cycles: int | None = None,
               stop: threading.Event | None = None, on_event: Callable[[WatchEvent], None] | None = None,
-              **options: object) -> WatchState:
-    """Cycles until `stop` is set or `cycles` have run; each cycle at most every `interval` seconds."""
+              runner: RunnerSpec | None = None, **options: object) -> WatchState:
+    """Cycles until `stop` is set or `cycles` have run; each cycle at most every `interval` seconds.
+
+    `runner`: where the polls run; a Dask cluster is connected once, before the first poll, and kept.
+    """
     state = WatchState(on_event=on_event)
     stop = stop or threading.Event()
-    while not stop.is_set() and (cycles is None or state.cycles < cycles):
-        started = time.monotonic()
-        watch_cycle(config, inv, store, state, **options)  # type: ignore[arg-type]
-        stop.wait(max(0.0, interval - (time.monotonic() - started)))
+    with open_runner(runner, inv) as opened:
+        while not stop.is_set() and (cycles is None or state.cycles < cycles):
+            started = time.monotonic()
+            watch_cycle(config, inv, store, state, runner=opened, **options)  # type: ignore[arg-type]
+            stop.wait(max(0.0, interval - (time.monotonic() - started)))
     return state

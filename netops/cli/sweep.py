@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from netops.cli.context import AppContext, pass_app
 from netops.cli.snapshots import print_snapshot, snapshot_json
 from netops.collect.base import CollectOptions, CollectResult
+from netops.collect.runners import RUNNERS, RunnerKind, RunnerSpec
 from netops.collect.sweep import VIAS, SweepRequest, sweep
 from netops.models.inventory import Role
 from netops.models.observation import DeviceFailure
@@ -69,6 +70,10 @@ def _via(value: str) -> tuple[str, ...]:
 @click.option(
     "--concurrency", type=click.IntRange(min=1), default=None, help="Devices at once [default: 200]."
 )
+@click.option("--runner", type=click.Choice(RUNNERS), default="threaded", show_default=True,
+              help="Where the collectors run: this process, or sharded over a Dask cluster.")
+@click.option("--scheduler", envvar="NETOPS_DASK_SCHEDULER", default=None,
+              help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster).")
 @click.option(
     "--json", "as_json", is_flag=True, help="Machine-readable output: counts, snapshot id, devices, links."
 )
@@ -83,6 +88,8 @@ def command(
     timeout: float | None,
     retries: int | None,
     concurrency: int | None,
+    runner: RunnerKind,
+    scheduler: str | None,
     as_json: bool,
 ) -> None:
     """Ask every selected device what it is and sees; judge every fibre link; keep a snapshot."""
@@ -117,7 +124,8 @@ def command(
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=err_console, transient=as_json) as progress:
-        snapshot = sweep(app.config, inventory, request, progress=RichProgress(progress))
+        snapshot = sweep(app.config, inventory, request, progress=RichProgress(progress),
+                         runner=RunnerSpec(runner, address=scheduler))
     snapshot.id = save_snapshot(app.store, snapshot)
     if as_json:
         emit_json(snapshot_json(snapshot))

@@ -112,19 +112,24 @@ def portable(collector: Collector, names: Sequence[str]) -> Collector:
 
 
 class _WorkerRelay:
-    """The SweepProgress a shard reports to: one Dask worker event per device."""
+    """The SweepProgress a shard reports to: one Dask worker event per device.
+
+    Built in the Dask task's thread: the collectors call `advance` from their own threads and event
+    loops, where Dask's "current worker" is not set; `Worker.log_event` itself is thread-safe.
+    """
 
     def __init__(self, token: str | None):
         self.token = token
+        self.worker = _distributed().get_worker() if token is not None else None
 
     def start(self, collector: str, total: int) -> None:
         pass
 
     def advance(self, collector: str, result: CollectResult) -> None:
-        if self.token is None:
+        if self.worker is None:
             return
         failure = (result.reason.value, result.message) if isinstance(result, DeviceFailure) else None
-        _distributed().get_worker().log_event(PROGRESS_TOPIC, (self.token, collector, result.host, failure))
+        self.worker.log_event(PROGRESS_TOPIC, (self.token, collector, result.host, failure))
 
 
 def run_sweep_shard(shard: Shard, chosen: Sequence[Collector], options: CollectOptions,
@@ -313,7 +318,7 @@ class DaskRunner:
         cancelled and reported as lost. Never raises."""
         pending = dict(futures)
         try:
-            for future in _distributed().as_completed(list(futures), timeout=seconds):
+            for future in _distributed().as_completed(list(futures), loop=self.connect().loop, timeout=seconds):
                 shard = pending.pop(future)
                 try:
                     yield shard, future.result()

@@ -268,7 +268,7 @@ class DaskRunner:
         where = self.address or "local cluster"
         if self.address is None:
             self._cluster = dask.LocalCluster(n_workers=self.workers or os.cpu_count() or 1, threads_per_worker=1,
-                                         processes=True, host="127.0.0.1", dashboard_address=None,
+                                         processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0",
                                          silence_logs=logging.ERROR)
             client = dask.Client(self._cluster, set_as_default=False)
         else:

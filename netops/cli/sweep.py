@@ -72,7 +72,7 @@ def _via(value: str) -> tuple[str, ...]:
 )
 @click.option("--runner", type=click.Choice(RUNNERS), default="threaded", show_default=True,
               help="Where the collectors run: this process, or sharded over a Dask cluster.")
-@click.option("--scheduler", envvar="NETOPS_DASK_SCHEDULER", default=None,
+@click.option("--scheduler", default=None,
               help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster).")
 @click.option(
     "--json", "as_json", is_flag=True, help="Machine-readable output: counts, snapshot id, devices, links."

@@ -22,7 +22,7 @@ from netops.report.output import console, shown
 @click.option("--out-of-band", "oob", is_flag=True, help="Management is out of band: a cut does not silence devices.")
 @click.option("--runner", type=click.Choice(RUNNERS), default="threaded", show_default=True,
               help="Where the polls run: this process, or sharded over a Dask cluster.")
-@click.option("--scheduler", envvar="NETOPS_DASK_SCHEDULER", default=None,
+@click.option("--scheduler", default=None,
               help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per event.")
 @pass_app

@@ -321,9 +321,12 @@ class DaskRunner:
             for future in _distributed().as_completed(list(futures), loop=self.connect().loop, timeout=seconds):
                 shard = pending.pop(future)
                 try:
-                    yield shard, future.result()
-                except Exception as exc:  # noqa: BLE001 - a lost shard becomes its devices' failures
-                    yield shard, exc
+                    outcome = future.result()
+                except (KeyboardInterrupt, SystemExit):
+                    raise
+                except BaseException as exc:  # noqa: BLE001 - lost (killed, cancelled): its devices' failures
+                    outcome = exc
+                yield shard, outcome
         except TimeoutError:
             for future, shard in pending.items():
                 future.cancel()

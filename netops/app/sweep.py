@@ -7,6 +7,7 @@ one is a one-line InputError. Whether the lab is talked to is decided here (`lab
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
@@ -15,6 +16,7 @@ from netops.app.session import Session
 from netops.app.snapshots import SnapshotReport, previous_sweep, snapshot_report
 from netops.collect.base import CollectOptions
 from netops.collect.probe import probe
+from netops.collect.runners import RUNNERS, RunnerKind, RunnerSpec
 from netops.collect.sweep import BadRequest, SweepProgress, SweepRequest, default_collectors, sweep
 from netops.config import Config
 from netops.errors import InputError
@@ -24,6 +26,11 @@ from netops.models.settings import SWEEP_DEFAULTS, VIAS
 from netops.sources.inventory import Inventory
 from netops.store.snapshots import save_snapshot
 
+if TYPE_CHECKING:
+    from netops.collect.runners.dask_runner import DaskRunner
+
+__all__ = ["DEFAULTS", "RUNNERS", "VIA_HELP", "RunnerKind", "RunnerSpec", "SweepAsk", "live_sweep", "run_sweep",
+           "sweep_request"]
 DEFAULTS = CollectOptions()
 VIA_HELP = (f"Collectors, comma-separated: {','.join(VIAS)}; netops.yaml's sweep.via overrides the default "
             f"[default: {','.join(SWEEP_DEFAULTS.via)}].")
@@ -42,6 +49,8 @@ class SweepAsk(BaseModel):
     retries: int | None = None
     concurrency: int | None = None
     lab: LabUse = LabUse.auto
+    runner: RunnerKind = "threaded"
+    scheduler: str | None = None          # a Dask scheduler's address; None: a local cluster
 
 
 def sweep_request(config: Config, ask: SweepAsk) -> SweepRequest:
@@ -61,17 +70,21 @@ def run_sweep(session: Session, ask: SweepAsk, progress: SweepProgress | None = 
     """Ask the devices, judge the links, store the snapshot; the report says whether the lab was used."""
     request = sweep_request(session.config, ask)
     overlay = lab_overlay(session.config, ask.lab)
-    snapshot = sweep(session.config, session.inventory, request, progress=progress, lab=overlay)
+    snapshot = sweep(session.config, session.inventory, request, progress=progress, lab=overlay,
+                     runner=RunnerSpec(ask.runner, address=ask.scheduler))
     snapshot.id = save_snapshot(session.store, snapshot)
     return snapshot_report(snapshot, notice(overlay), previous_sweep(session.store, snapshot))
 
 
 def live_sweep(config: Config, inv: Inventory, scope: list[str] | None, timeout: float,
-               overlay: LabOverlay | None, pings: bool = False) -> tuple[Snapshot, dict[str, float]]:
+               overlay: LabOverlay | None, pings: bool = False,
+               runner: DaskRunner | None = None) -> tuple[Snapshot, dict[str, float]]:
     """One bounded sweep (diagnose, watch) of the devices in scope (every device by default), ports and LLDP
-    only; not stored. With `pings`, the NOC's ping bursts run meanwhile: (snapshot, host -> loss)."""
+    only; not stored. With `pings`, the NOC's ping bursts run meanwhile: (snapshot, host -> loss). On
+    `runner` (a watch's open Dask runner) when given."""
     from netops.collect.nornir_init import build_nornir
     nr = build_nornir(config, workers=200, checked=inv, lab=overlay)
+    nr = nr.with_runner(runner) if runner is not None else nr
     if scope is not None:
         nr = nr.filter(filter_func=lambda h: h.name in set(scope))
     request = SweepRequest(options=CollectOptions(timeout=timeout, retries=1, concurrency=200))

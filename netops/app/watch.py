@@ -20,6 +20,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
@@ -29,6 +30,7 @@ from netops.analysis.whatif import what_if
 from netops.app.diagnose import symptoms_of
 from netops.app.lab_use import lab_overlay
 from netops.app.sweep import live_sweep
+from netops.collect.runners import RunnerSpec, open_runner
 from netops.collect.snmp.traps import TrapDecoder, TrapReceiver
 from netops.collect.sweep import snmp_credentials
 from netops.config import Config
@@ -37,6 +39,9 @@ from netops.models.observation import Snapshot
 from netops.sources.inventory import Inventory
 from netops.store.db import Store
 from netops.store.tickets import list_incidents, open_incident, resolve_incident
+
+if TYPE_CHECKING:
+    from netops.collect.runners.dask_runner import DaskRunner
 
 HOLD_CYCLES = 2
 CONFIRM_S = 2.0           # after a link trap: the next polls come this soon, so the hold-down ends quickly
@@ -87,17 +92,19 @@ def _notify(url: str | None, event: WatchEvent, state: WatchState) -> None:
         state.webhook_failures += 1      # a dead receiver never stops the watch
 
 
-def live_poll(config: Config, inv: Inventory, scope: list[str] | None, timeout: float) -> Snapshot:
-    """One bounded sweep of the devices in scope (every device by default), through the lab when one is up."""
-    return live_sweep(config, inv, scope, timeout, lab_overlay(config))[0]
+def live_poll(config: Config, inv: Inventory, scope: list[str] | None, timeout: float,
+              runner: DaskRunner | None = None) -> Snapshot:
+    """One bounded sweep of the devices in scope (every device by default), through the lab when one is up,
+    on `runner` when given."""
+    return live_sweep(config, inv, scope, timeout, lab_overlay(config), runner=runner)[0]
 
 
 def watch_cycle(config: Config, inv: Inventory, store: Store, state: WatchState, scope: list[str] | None = None,
                 in_band: bool = True, timeout: float = 1.0, webhook: str | None = None, keep: int = 100,
-                poll: Callable[[], Snapshot] | None = None) -> None:
+                poll: Callable[[], Snapshot] | None = None, runner: DaskRunner | None = None) -> None:
     """One poll (the live sweep, or `poll` when given), then open or close incidents with the hold-down."""
     g = declared_graph(inv) if scope is None else restrict(declared_graph(inv), scope)
-    snapshot = poll() if poll is not None else live_poll(config, inv, scope, timeout)
+    snapshot = poll() if poll is not None else live_poll(config, inv, scope, timeout, runner)
     symptoms = symptoms_of(snapshot, inv, g)
     ranked = rank_causes(g, symptoms, in_band)
     state.cycles += 1
@@ -170,20 +177,24 @@ def _pause(stop: threading.Event, seconds: float, traps: TrapReceiver | None) ->
 
 def run_watch(config: Config, inv: Inventory, store: Store, interval: float = 10.0, cycles: int | None = None,
               stop: threading.Event | None = None, on_event: Callable[[WatchEvent], None] | None = None,
-              traps: TrapReceiver | None = None, **options: object) -> WatchState:
+              traps: TrapReceiver | None = None, runner: RunnerSpec | None = None, **options: object) -> WatchState:
     """Cycles until `stop` is set or `cycles` have run; each cycle at most every `interval` seconds, or at once
-    when a link trap arrives (then the hold-down's second poll follows after CONFIRM_S, not a whole interval)."""
+    when a link trap arrives (then the hold-down's second poll follows after CONFIRM_S, not a whole interval).
+
+    `runner`: where the polls run; a Dask cluster is connected once, before the first poll, and kept.
+    """
     state = WatchState(on_event=on_event)
     stop = stop or threading.Event()
     confirm = 0
-    while not stop.is_set() and (cycles is None or state.cycles < cycles):
-        started = time.monotonic()
-        watch_cycle(config, inv, store, state, **options)  # type: ignore[arg-type]
-        wait = min(interval, CONFIRM_S) if confirm else interval
-        confirm = max(0, confirm - 1)
-        if _pause(stop, max(0.0, wait - (time.monotonic() - started)), traps):
-            state.trap_polls += 1
-            confirm = HOLD_CYCLES
+    with open_runner(runner, inv) as opened:
+        while not stop.is_set() and (cycles is None or state.cycles < cycles):
+            started = time.monotonic()
+            watch_cycle(config, inv, store, state, runner=opened, **options)  # type: ignore[arg-type]
+            wait = min(interval, CONFIRM_S) if confirm else interval
+            confirm = max(0, confirm - 1)
+            if _pause(stop, max(0.0, wait - (time.monotonic() - started)), traps):
+                state.trap_polls += 1
+                confirm = HOLD_CYCLES
     if traps is not None:
         state.traps = dict(traps.decoder.counts)
     return state

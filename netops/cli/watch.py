@@ -9,6 +9,7 @@ import threading
 
 import click
 
+from netops.app.sweep import RUNNERS, RunnerKind, RunnerSpec
 from netops.cli.context import AppContext, pass_app
 from netops.report.output import console, err_console, shown
 
@@ -22,10 +23,14 @@ from netops.report.output import console, err_console, shown
               help="Receive linkDown/linkUp traps here (v2c/v3, the fleet's credentials) and poll at once "
                    "(or NETOPS_WATCH_TRAPS; e.g. the NOC's 198.18.254.1:162 in the lab).")
 @click.option("--out-of-band", "oob", is_flag=True, help="Management is out of band: a cut does not silence devices.")
+@click.option("--runner", type=click.Choice(RUNNERS), default="threaded", show_default=True,
+              help="Where the polls run: this process, or sharded over a Dask cluster.")
+@click.option("--scheduler", default=None,
+              help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per event.")
 @pass_app
 def command(app: AppContext, interval: float, cycles: int | None, webhook: str | None, listen: str | None, oob: bool,
-            as_json: bool) -> None:
+            runner: RunnerKind, scheduler: str | None, as_json: bool) -> None:
     """Poll the network, open one incident per root cause (after two polls agree), close it when healthy."""
     from netops.app.lab_use import lab_notice
     from netops.app.watch import WatchEvent, run_watch, trap_receiver
@@ -45,7 +50,8 @@ def command(app: AppContext, interval: float, cycles: int | None, webhook: str |
     traps = trap_receiver(app.config, app.inventory, listen) if listen else None
     try:
         state = run_watch(app.config, app.inventory, app.store, interval, cycles, stop, show,
-                          traps=traps, in_band=not oob, webhook=webhook)
+                          traps=traps, runner=RunnerSpec(runner, address=scheduler), in_band=not oob,
+                          webhook=webhook)
     except KeyboardInterrupt:
         return
     finally:

@@ -8,11 +8,11 @@ device does can abort the sweep.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from nornir.core import Nornir
 
@@ -22,6 +22,7 @@ from netops.collect.cli_collector import CliCollector
 from netops.collect.napalm_collector import NapalmCollector
 from netops.collect.normalize import combine, has_neighbours
 from netops.collect.nornir_init import apply_filters, build_nornir, parse_filter
+from netops.collect.runners import RunnerSpec, open_runner
 from netops.collect.snmp.credentials import SnmpCredentials
 from netops.collect.snmp_collector import SnmpCollector, credentials_from_secrets
 from netops.config import Config
@@ -129,24 +130,52 @@ def _run_one(
         return {host: failure_from(host, collector.name, exc) for host in nr.inventory.hosts}
 
 
-def collect(
-    nr: Nornir, collectors: Mapping[str, Collector], request: SweepRequest, progress: SweepProgress
+def collect_each(
+    nr: Nornir, chosen: Sequence[Collector], options: CollectOptions, progress: SweepProgress
 ) -> dict[str, list[CollectResult]]:
-    """Every host's results from every selected collector; CLI only where nobody saw neighbours."""
-    hosts = list(nr.inventory.hosts)
-    results: dict[str, list[CollectResult]] = {h: [] for h in hosts}
-    first = [collectors[v] for v in request.via if v != "cli"]
-    with ThreadPoolExecutor(max_workers=max(1, len(first)), thread_name_prefix="collector") as pool:
-        futures = [pool.submit(_run_one, c, nr, request.options, progress) for c in first]
+    """Every host's result from each collector (in `chosen` order), the collectors side by side."""
+    results: dict[str, list[CollectResult]] = {h: [] for h in nr.inventory.hosts}
+    with ThreadPoolExecutor(max_workers=max(1, len(chosen)), thread_name_prefix="collector") as pool:
+        futures = [pool.submit(_run_one, c, nr, options, progress) for c in chosen]
         for future in futures:
             for host, result in future.result().items():
                 results[host].append(result)
+    return results
+
+
+class PhaseRunner(Protocol):
+    """Runs one phase of the sweep (`collect_each` here in-process; a Dask runner shards it)."""
+
+    def __call__(
+        self, nr: Nornir, chosen: Sequence[Collector], options: CollectOptions, progress: SweepProgress
+    ) -> dict[str, list[CollectResult]]: ...
+
+
+@runtime_checkable
+class ShardedRunner(Protocol):
+    """A Nornir runner that can also run a sweep phase across machines (netops.collect.runners)."""
+
+    def collect_phase(
+        self, nr: Nornir, chosen: Sequence[Collector], options: CollectOptions, progress: SweepProgress
+    ) -> dict[str, list[CollectResult]]: ...
+
+
+def collect(
+    nr: Nornir,
+    collectors: Mapping[str, Collector],
+    request: SweepRequest,
+    progress: SweepProgress,
+    phase: PhaseRunner = collect_each,
+) -> dict[str, list[CollectResult]]:
+    """Every host's results from every selected collector; CLI only where nobody saw neighbours."""
+    first = [collectors[v] for v in request.via if v != "cli"]
+    results = phase(nr, first, request.options, progress)
     if "cli" in request.via:
-        blind = [h for h in hosts if not any(has_neighbours(r) for r in results[h])]
+        blind = [h for h, got in results.items() if not any(has_neighbours(r) for r in got)]
         if blind:
             subset = nr.filter(filter_func=lambda h: h.name in blind)
-            for host, result in _run_one(collectors["cli"], subset, request.options, progress).items():
-                results[host].append(result)
+            for host, got in phase(subset, [collectors["cli"]], request.options, progress).items():
+                results[host].extend(got)
     return results
 
 
@@ -159,10 +188,13 @@ def sweep(
     collectors: Mapping[str, Collector] | None = None,
     nr: Nornir | None = None,
     lab: LabOverlay | None = None,
+    runner: RunnerSpec | None = None,
 ) -> Snapshot:
     """Run the sweep and judge the links; the caller stores the snapshot (save_snapshot).
 
     `lab`: the lab overlay the caller chose (its devices' drivers and credentials), None for production.
+    `runner`: where the collectors run (netops.collect.runners); an `nr` whose runner is already a
+    ShardedRunner (a watch keeps one open) is sharded too.
     """
     started = datetime.now(UTC)
     workers = min(100, request.options.concurrency)
@@ -173,7 +205,10 @@ def sweep(
     if not nr.inventory.hosts:
         raise NotFoundError("no device matches the filters (see `netops inventory list`)")
     chosen = collectors if collectors is not None else default_collectors(config, lab)
-    per_host = collect(nr, chosen, request, progress or _Silent())
+    with open_runner(runner, inventory) as opened:
+        nr = nr.with_runner(opened) if opened is not None else nr
+        phase = nr.runner.collect_phase if isinstance(nr.runner, ShardedRunner) else collect_each
+        per_host = collect(nr, chosen, request, progress or _Silent(), phase)
     observations: dict[str, DeviceObservation] = {}
     failures: dict[str, DeviceFailure] = {}
     for host, results in sorted(per_host.items()):

@@ -1,0 +1,419 @@
+"""A Nornir runner on Dask distributed: one sweep over many pollers, on an engine others maintain.
+
+One netops process polls a city; a shared operator polling tens of thousands of devices every few
+minutes needs pollers near the devices. Dask distributed brings the scheduling, the retries on a
+dead worker, a dashboard and a `LocalCluster` for tests, all in pure Python; no Nornir runner for it
+existed, so this is one.
+
+How a run goes:
+1. the hosts become plain records (netops.collect.runners.shards): Nornir hosts do not pickle;
+2. the records are grouped into shards (by failure domain, site or count); each shard is one Dask
+   task that rebuilds a Nornir over its hosts and runs the existing collectors there (the asyncio
+   SNMP poller over its hosts; NAPALM/CLI tasks with a threaded runner inside the shard);
+3. each shard returns plain results; the client puts them back as the sweep's per-host results, or
+   as Nornir's `AggregatedResult` (then `Nornir.run` fills `failed_hosts` as with any runner);
+4. workers report each device as it finishes (Dask worker events), so the rich bar moves live.
+
+Faults. A worker that dies mid-shard: Dask reruns the shard on another worker (up to its
+`allowed-failures`); the devices the dead attempt had already reported are not counted again. A shard
+that is lost for good (or not back within the deadline) becomes one failure per device, with the
+reason. So every device is reported exactly once. A scheduler that cannot be reached, or that has no
+worker, is a `ClusterUnavailable` before any device is asked.
+
+Secrets: a shard carries its own hosts' login and SNMP credentials (SecretStr, never printed), in
+memory; between machines, use a `tls://` scheduler address (README: "Sweeps on several machines").
+"""
+from __future__ import annotations
+
+import importlib
+import itertools
+import logging
+import os
+import pickle
+import socket
+import threading
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
+
+from nornir.core import Nornir
+from nornir.core.inventory import Host
+from nornir.core.task import AggregatedResult, MultiResult, Result, Task
+
+from netops.analysis.domains import failure_domains
+from netops.analysis.graph import declared_graph
+from netops.collect.base import CollectOptions, Collector, CollectResult
+from netops.collect.runners.shards import (
+    HostRecord,
+    Shard,
+    ShardBy,
+    group_key,
+    nornir_of,
+    plan_shards,
+    record_of,
+    shard_count,
+)
+from netops.collect.snmp.credentials import SnmpCredentials
+from netops.collect.snmp_collector import SnmpCollector
+from netops.collect.sweep import SweepProgress, collect_each
+from netops.errors import NetopsError
+from netops.models.observation import DeviceFailure, DeviceObservation, FailureReason
+
+if TYPE_CHECKING:
+    from netops.sources.inventory import Inventory
+
+PROGRESS_TOPIC = "netops-progress"  # one topic: the scheduler keeps a bounded log per topic
+DEFAULT_SHARD_SIZE = 500
+_log = logging.getLogger(__name__)
+
+
+def _distributed() -> Any:
+    """The `distributed` package, imported on first use (an in-process sweep never pays for it).
+
+    Its API is only partly annotated, so it is used through `Any`: mypy --strict checks our side.
+    """
+    return importlib.import_module("distributed")
+
+
+class ClusterUnavailable(NetopsError):
+    """The Dask scheduler cannot be reached or has no worker; nothing was asked of any device."""
+
+
+class ShardTaskError(Exception):
+    """A task failed inside a shard; the worker's exception, as text (exceptions may not pickle)."""
+
+
+def domains_of(inventory: Inventory) -> dict[str, str]:
+    """Device -> failure domain of the declared topology (netops.analysis.domains)."""
+    return failure_domains(declared_graph(inventory))
+
+
+@dataclass(frozen=True)
+class ShardCredentials:
+    """SNMP credentials of one shard's hosts only: what travels instead of the whole secrets file."""
+
+    by_host: Mapping[str, SnmpCredentials | None]
+
+    def __call__(self, host: str) -> SnmpCredentials | None:
+        return self.by_host.get(host)
+
+
+def portable(collector: Collector, names: Sequence[str]) -> Collector:
+    """The collector as it travels to a shard: the SNMP one with its hosts' credentials resolved here."""
+    if isinstance(collector, SnmpCollector):
+        creds = ShardCredentials({n: collector.credentials_for(n) for n in names})
+        return SnmpCollector(creds, port=collector.port, workload=collector.workload)
+    return collector
+
+
+# ---------------------------------------------------------------- worker side
+
+
+class _WorkerRelay:
+    """The SweepProgress a shard reports to: one Dask worker event per device.
+
+    Built in the Dask task's thread: the collectors call `advance` from their own threads and event
+    loops, where Dask's "current worker" is not set; `Worker.log_event` itself is thread-safe.
+    """
+
+    def __init__(self, token: str | None):
+        self.token = token
+        self.worker = _distributed().get_worker() if token is not None else None
+
+    def start(self, collector: str, total: int) -> None:
+        pass
+
+    def advance(self, collector: str, result: CollectResult) -> None:
+        if self.worker is None:
+            return
+        failure = (result.reason.value, result.message) if isinstance(result, DeviceFailure) else None
+        self.worker.log_event(PROGRESS_TOPIC, (self.token, collector, result.host, failure))
+
+
+def run_sweep_shard(shard: Shard, chosen: Sequence[Collector], options: CollectOptions,
+                    token: str | None) -> dict[str, list[CollectResult]]:
+    """On a worker: the shard's hosts through the existing collectors (netops.collect.sweep)."""
+    nr = nornir_of(shard.hosts, num_workers=max(1, min(options.concurrency, 100)))
+    return collect_each(nr, chosen, options, _WorkerRelay(token))
+
+
+@dataclass(frozen=True)
+class ResultRecord:
+    """One Nornir `Result` as plain data (the host is put back on the client)."""
+
+    name: str | None
+    result: Any
+    changed: bool
+    diff: str
+    failed: bool
+    exception: str | None
+    severity_level: int
+
+
+def _record_result(r: Result) -> ResultRecord:
+    exception = f"{type(r.exception).__name__}: {r.exception}" if r.exception is not None else None
+    value, failed = r.result, r.failed
+    try:
+        pickle.dumps(value)
+    except Exception as exc:
+        value, failed = None, True
+        exception = f"result could not be sent back from the worker: {type(exc).__name__}: {exc}"
+    return ResultRecord(r.name, value, r.changed, str(r.diff or ""), failed, exception, r.severity_level)
+
+
+def run_task_shard(shard: Shard, task: Callable[..., Any], name: str | None, severity_level: int,
+                   params: dict[str, Any], dry_run: bool | None, num_workers: int
+                   ) -> dict[str, list[ResultRecord]]:
+    """On a worker: any Nornir task over the shard's hosts, with a threaded runner."""
+    nr = nornir_of(shard.hosts, num_workers=num_workers)
+    nr.data.dry_run = bool(dry_run)
+    results = nr.run(task=task, name=name, severity_level=severity_level, raise_on_error=False, **params)
+    return {host: [_record_result(r) for r in multi] for host, multi in results.items()}
+
+
+def _warm_up() -> None:
+    """Import the collectors once per worker, before the first shard is timed."""
+    import netops.collect.cli_collector
+    import netops.collect.napalm_collector  # noqa: F401
+
+
+# ---------------------------------------------------------------- client side
+
+
+class _ProgressRelay:
+    """Client side of the progress: each (collector, device) advances the bar once, from whichever
+    comes first, the worker's event or the shard's returned result (a retried shard reports twice)."""
+
+    def __init__(self, progress: SweepProgress, token: str):
+        self.progress, self.token = progress, token
+        self.lock = threading.Lock()
+        self.done: set[tuple[str, str]] = set()
+
+    def _advance(self, collector: str, result: CollectResult) -> None:
+        with self.lock:
+            if (collector, result.host) in self.done:
+                return
+            self.done.add((collector, result.host))
+        self.progress.advance(collector, result)
+
+    def event(self, event: tuple[float, Any]) -> None:
+        token, collector, host, failure = event[1]
+        if token != self.token:
+            return
+        result: CollectResult = (DeviceObservation(host=host, via=collector) if failure is None else
+                                 DeviceFailure(host=host, via=collector, reason=FailureReason(failure[0]),
+                                               message=failure[1]))
+        self._advance(collector, result)
+
+    def settle(self, chosen: Sequence[Collector], results: Mapping[str, list[CollectResult]]) -> None:
+        for got in results.values():
+            for collector, result in zip(chosen, got, strict=False):
+                self._advance(collector.name, result)
+
+
+def _lost(shard: Shard, exc: BaseException) -> str:
+    return f"shard {shard.index} lost: {type(exc).__name__}: {str(exc).strip()[:200]}"
+
+
+def _reachable(address: str, timeout: float) -> None:
+    """A TCP connect to the scheduler: fails fast and clearly (Dask's own client retries, then
+    leaves a half-built client behind)."""
+    comm = importlib.import_module("distributed.comm.addressing")
+    try:
+        scheme, location = comm.parse_address(address)
+        host, port = comm.parse_host_port(location)
+    except ValueError as exc:
+        raise ClusterUnavailable(f"Dask scheduler {address!r}: {exc} (expected tcp://HOST:PORT)") from exc
+    if scheme not in ("tcp", "tls"):
+        return
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            pass
+    except OSError as exc:
+        raise ClusterUnavailable(f"Dask scheduler {address} is not reachable ({exc.strerror or exc}); "
+                                 "no device was asked") from exc
+
+
+class DaskRunner:
+    """Nornir runner plugin `dask`: `runner: {plugin: dask, options: {address, shards, shard_by}}`.
+
+    `address` None starts a LocalCluster of `workers` processes (default: one per core) on 127.0.0.1.
+    `shards` None: enough for `shard_size` devices each, at least two per worker thread.
+    `shard_by`: count | site | failure_domain (`domains`: device -> domain; else a host's
+    `failure_domain` data). The client connects on first use (or `connect()`); `close()` ends it.
+    """
+
+    def __init__(self, address: str | None = None, shards: int | None = None, shard_by: ShardBy = "count",
+                 workers: int | None = None, domains: Mapping[str, str] | None = None,
+                 shard_size: int = DEFAULT_SHARD_SIZE, connect_timeout: float = 10.0,
+                 worker_wait: float = 30.0, num_workers: int = 20, deadline: float | None = None):
+        self.address, self.shards, self.shard_by, self.workers = address, shards, shard_by, workers
+        self.domains: Mapping[str, str] = domains or {}
+        self.shard_size, self.connect_timeout, self.worker_wait = shard_size, connect_timeout, worker_wait
+        self.num_workers, self.deadline = num_workers, deadline
+        self._client: Any = None   # distributed.Client
+        self._cluster: Any = None  # distributed.LocalCluster when address is None
+        self._phases = itertools.count()
+        self.last_shards: list[Shard] = []  # what the latest phase ran (for reports and tests)
+
+    # -- connection
+
+    def connect(self) -> Any:
+        """Connect (or start the local cluster) and wait for a worker; ClusterUnavailable if not."""
+        if self._client is not None:
+            return self._client
+        dask = _distributed()
+        where = self.address or "local cluster"
+        if self.address is None:
+            self._cluster = dask.LocalCluster(n_workers=self.workers or os.cpu_count() or 1, threads_per_worker=1,
+                                         processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0",
+                                         silence_logs=logging.ERROR)
+            client = dask.Client(self._cluster, set_as_default=False)
+        else:
+            _reachable(self.address, self.connect_timeout)
+            try:
+                client = dask.Client(self.address, timeout=self.connect_timeout, set_as_default=False)
+            except (OSError, ValueError) as exc:
+                raise ClusterUnavailable(f"Dask scheduler {self.address}: {exc}; no device was asked") from exc
+        try:
+            client.wait_for_workers(1, timeout=self.worker_wait)
+            client.run(_warm_up)
+        except TimeoutError as exc:
+            client.close()
+            self.close()
+            raise ClusterUnavailable(f"Dask scheduler {where} has no worker after {self.worker_wait:g} s "
+                                     "(start `dask worker ADDRESS` on a poller); no device was asked") from exc
+        self._client = client
+        return client
+
+    def close(self) -> None:
+        client, cluster = self._client, self._cluster
+        self._client = self._cluster = None
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+
+    def __enter__(self) -> Self:
+        self.connect()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    # -- shards
+
+    def plan(self, records: Sequence[HostRecord]) -> list[Shard]:
+        """The shards for these hosts on the connected cluster (one worker thread counts one)."""
+        threads = sum(self.connect().nthreads().values())
+        count = shard_count(len(records), threads, self.shards, self.shard_size)
+        return plan_shards(records, count, group_key(self.shard_by, self.domains))
+
+    def _outcomes(self, futures: dict[Any, Shard], seconds: float
+                  ) -> Iterator[tuple[Shard, Any | BaseException]]:
+        """Each shard with its result or the exception that lost it; shards past the deadline are
+        cancelled and reported as lost. Never raises."""
+        pending = dict(futures)
+        try:
+            for future in _distributed().as_completed(list(futures), loop=self.connect().loop, timeout=seconds):
+                shard = pending.pop(future)
+                try:
+                    outcome = future.result()
+                except (KeyboardInterrupt, SystemExit):
+                    raise
+                except BaseException as exc:
+                    outcome = exc
+                yield shard, outcome
+        except TimeoutError:
+            for future, shard in pending.items():
+                future.cancel()
+                yield shard, TimeoutError(f"not finished within {seconds:g} s")
+
+    def _phase_deadline(self, hosts: int, options: CollectOptions) -> float:
+        """Generous: ten times the worst case of polling every device in waves of `concurrency`."""
+        if self.deadline is not None:
+            return self.deadline
+        waves = -(-hosts // max(options.concurrency, 1))
+        return 120.0 + 10.0 * options.worst_case_seconds * waves
+
+    # -- the sweep
+
+    def collect_phase(self, nr: Nornir, chosen: Sequence[Collector], options: CollectOptions,
+                      progress: SweepProgress) -> dict[str, list[CollectResult]]:
+        """One sweep phase (netops.collect.sweep.PhaseRunner) across the cluster."""
+        names = list(nr.inventory.hosts)
+        if not chosen or not names:
+            return {h: [] for h in names}
+        client = self.connect()
+        shards = self.plan([record_of(h) for h in nr.inventory.hosts.values()])
+        self.last_shards = shards
+        token = f"{uuid.uuid4().hex[:12]}-{next(self._phases)}"
+        relay = _ProgressRelay(progress, token)
+        for c in chosen:
+            progress.start(c.name, len(names))
+        client.subscribe_topic(PROGRESS_TOPIC, relay.event)
+        try:
+            futures = {client.submit(run_sweep_shard, shard, [portable(c, shard.names) for c in chosen],
+                                     options, token, key=f"netops-sweep-{token}-shard-{shard.index}",
+                                     pure=False, retries=1): shard for shard in shards}
+            results: dict[str, list[CollectResult]] = {}
+            for shard, outcome in self._outcomes(futures, self._phase_deadline(len(names), options)):
+                got = self._complete(shard, chosen, outcome)
+                relay.settle(chosen, got)
+                results.update(got)
+        finally:
+            client.unsubscribe_topic(PROGRESS_TOPIC)
+        return {h: results[h] for h in names}
+
+    @staticmethod
+    def _complete(shard: Shard, chosen: Sequence[Collector], outcome: Any) -> dict[str, list[CollectResult]]:
+        """Exactly one result per collector for each of the shard's hosts: what came back, else a failure."""
+        got: Mapping[str, list[CollectResult]] = {} if isinstance(outcome, BaseException) else outcome
+        why = _lost(shard, outcome) if isinstance(outcome, BaseException) else (
+            f"shard {shard.index} returned no result for this device")
+        out: dict[str, list[CollectResult]] = {}
+        for name in shard.names:
+            mine = list(got.get(name, []))
+            out[name] = [mine[i] if i < len(mine) else
+                         DeviceFailure(host=name, via=c.name, reason=FailureReason.error, message=why)
+                         for i, c in enumerate(chosen)]
+        return out
+
+    # -- Nornir's runner contract
+
+    def run(self, task: Task, hosts: list[Host]) -> AggregatedResult:
+        """Nornir's RunnerPlugin: `task` over `hosts`, sharded; the task and its parameters must pickle."""
+        result = AggregatedResult(task.name)
+        if not hosts:
+            return result
+        client = self.connect()
+        by_name = {h.name: h for h in hosts}
+        shards = self.plan([record_of(h) for h in hosts])
+        self.last_shards = shards
+        token = f"{uuid.uuid4().hex[:12]}-{next(self._phases)}"
+        futures = {client.submit(run_task_shard, shard, task.task, task.name, task.severity_level, task.params,
+                                 task.global_dry_run, self.num_workers,
+                                 key=f"netops-task-{token}-shard-{shard.index}", pure=False, retries=1): shard
+                   for shard in shards}
+        options = CollectOptions()
+        for shard, outcome in self._outcomes(futures, self._phase_deadline(len(hosts), options)):
+            for name in shard.names:
+                host = by_name[name]
+                multi = MultiResult(task.name)
+                records = None if isinstance(outcome, BaseException) else outcome.get(name)
+                if records is None:
+                    why = (_lost(shard, outcome) if isinstance(outcome, BaseException)
+                           else f"shard {shard.index} returned no result for this device")
+                    multi.append(Result(host, result=why, failed=True, exception=ShardTaskError(why),
+                                        severity_level=logging.ERROR, name=task.name))
+                for r in records or []:
+                    multi.append(Result(host, result=r.result, changed=r.changed, diff=r.diff, failed=r.failed,
+                                        exception=ShardTaskError(r.exception) if r.exception else None,
+                                        severity_level=r.severity_level, name=r.name))
+                task.processors.task_instance_started(task, host)
+                task.processors.task_instance_completed(task, host, multi)
+                result[name] = multi
+        return result

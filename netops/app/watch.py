@@ -177,7 +177,9 @@ def _pause(stop: threading.Event, seconds: float, traps: TrapReceiver | None) ->
 
 def run_watch(config: Config, inv: Inventory, store: Store, interval: float = 10.0, cycles: int | None = None,
               stop: threading.Event | None = None, on_event: Callable[[WatchEvent], None] | None = None,
-              traps: TrapReceiver | None = None, runner: RunnerSpec | None = None, **options: object) -> WatchState:
+              traps: TrapReceiver | None = None, runner: RunnerSpec | None = None, scope: list[str] | None = None,
+              in_band: bool = True, timeout: float = 1.0, webhook: str | None = None,
+              poll: Callable[[], Snapshot] | None = None) -> WatchState:
     """Cycles until `stop` is set or `cycles` have run; each cycle at most every `interval` seconds, or at once
     when a link trap arrives (then the hold-down's second poll follows after CONFIRM_S, not a whole interval).
 
@@ -189,7 +191,7 @@ def run_watch(config: Config, inv: Inventory, store: Store, interval: float = 10
     with open_runner(runner, inv) as opened:
         while not stop.is_set() and (cycles is None or state.cycles < cycles):
             started = time.monotonic()
-            watch_cycle(config, inv, store, state, runner=opened, **options)  # type: ignore[arg-type]
+            watch_cycle(config, inv, store, state, scope, in_band, timeout, webhook, poll=poll, runner=opened)
             wait = min(interval, CONFIRM_S) if confirm else interval
             confirm = max(0, confirm - 1)
             if _pause(stop, max(0.0, wait - (time.monotonic() - started)), traps):

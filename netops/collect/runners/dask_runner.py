@@ -32,6 +32,7 @@ import os
 import pickle
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -64,6 +65,8 @@ from netops.models.observation import DeviceFailure, DeviceObservation, FailureR
 if TYPE_CHECKING:
     from netops.sources.inventory import Inventory
 
+PROGRESS_BATCH = 200      # devices per progress event at most
+PROGRESS_EVERY_S = 0.5    # and at least this often while devices finish
 PROGRESS_TOPIC = "netops-progress"  # one topic: the scheduler keeps a bounded log per topic
 DEFAULT_SHARD_SIZE = 500
 _log = logging.getLogger(__name__)
@@ -112,15 +115,20 @@ def portable(collector: Collector, names: Sequence[str]) -> Collector:
 
 
 class _WorkerRelay:
-    """The SweepProgress a shard reports to: one Dask worker event per device.
+    """The SweepProgress a shard reports to: Dask worker events, a batch of devices per event.
 
     Built in the Dask task's thread: the collectors call `advance` from their own threads and event
-    loops, where Dask's "current worker" is not set; `Worker.log_event` itself is thread-safe.
+    loops, where Dask's "current worker" is not set; `Worker.log_event` itself is thread-safe. One
+    event per device cost the worker a sixth of its time at 5,000 devices on 2 cores: devices are sent
+    in batches, at most every PROGRESS_EVERY_S seconds (or PROGRESS_BATCH devices), and the rest at the end.
     """
 
     def __init__(self, token: str | None):
         self.token = token
         self.worker = _distributed().get_worker() if token is not None else None
+        self.lock = threading.Lock()
+        self.pending: list[tuple[str, str, tuple[str, str] | None]] = []
+        self.sent_at: float | None = None          # the first device goes at once: the bar moves early
 
     def start(self, collector: str, total: int) -> None:
         pass
@@ -129,14 +137,29 @@ class _WorkerRelay:
         if self.worker is None:
             return
         failure = (result.reason.value, result.message) if isinstance(result, DeviceFailure) else None
-        self.worker.log_event(PROGRESS_TOPIC, (self.token, collector, result.host, failure))
+        with self.lock:
+            self.pending.append((collector, result.host, failure))
+            due = (self.sent_at is None or len(self.pending) >= PROGRESS_BATCH
+                   or time.monotonic() - self.sent_at >= PROGRESS_EVERY_S)
+        if due:
+            self.flush()
+
+    def flush(self) -> None:
+        with self.lock:
+            batch, self.pending, self.sent_at = self.pending, [], time.monotonic()
+        if batch and self.worker is not None:
+            self.worker.log_event(PROGRESS_TOPIC, (self.token, batch))
 
 
 def run_sweep_shard(shard: Shard, chosen: Sequence[Collector], options: CollectOptions,
                     token: str | None) -> dict[str, list[CollectResult]]:
     """On a worker: the shard's hosts through the existing collectors (netops.collect.sweep)."""
     nr = nornir_of(shard.hosts, num_workers=max(1, min(options.concurrency, 100)))
-    return collect_each(nr, chosen, options, _WorkerRelay(token))
+    relay = _WorkerRelay(token)
+    try:
+        return collect_each(nr, chosen, options, relay)
+    finally:
+        relay.flush()
 
 
 @dataclass(frozen=True)
@@ -199,13 +222,14 @@ class _ProgressRelay:
         self.progress.advance(collector, result)
 
     def event(self, event: tuple[float, Any]) -> None:
-        token, collector, host, failure = event[1]
+        token, batch = event[1]
         if token != self.token:
             return
-        result: CollectResult = (DeviceObservation(host=host, via=collector) if failure is None else
-                                 DeviceFailure(host=host, via=collector, reason=FailureReason(failure[0]),
-                                               message=failure[1]))
-        self._advance(collector, result)
+        for collector, host, failure in batch:
+            result: CollectResult = (DeviceObservation(host=host, via=collector) if failure is None else
+                                     DeviceFailure(host=host, via=collector, reason=FailureReason(failure[0]),
+                                                   message=failure[1]))
+            self._advance(collector, result)
 
     def settle(self, chosen: Sequence[Collector], results: Mapping[str, list[CollectResult]]) -> None:
         for got in results.values():

@@ -32,6 +32,10 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.loopback_agents import stop_agents
+
 SYSTEM_OIDS = [f"1.3.6.1.2.1.1.{i}.0" for i in range(1, 7)]
 WALK_ROOTS = ["1.3.6.1.2.1.2.2", "1.0.8802.1.1.2.1.4.1"]  # ifTable, lldpRemTable
 OUR_WORKLOAD = {"a": "system", "b": "links", "c": "full"}
@@ -92,18 +96,6 @@ def start_agents(ports: list[int], count: int, workdir: Path) -> list[subprocess
     return procs
 
 
-def stop_agents(procs: list[subprocess.Popen]) -> None:
-    for p in procs:
-        if p.poll() is None:
-            os.kill(p.pid, signal.SIGTERM)
-    for p in procs:
-        try:
-            p.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.kill(p.pid, signal.SIGKILL)
-            p.wait(timeout=10)
-
-
 def agent_cpu(procs: list[subprocess.Popen]) -> float:
     total = 0
     for p in procs:
@@ -161,7 +153,6 @@ def run_ours(ports: list[int], workload: str, args: argparse.Namespace, v3: bool
 
 def child(args: argparse.Namespace) -> None:
     """Runs in its own process: poll, and report wall/CPU of the poll alone."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from netops.collect.snmp.credentials import SnmpCredentials, SnmpTarget
     from netops.collect.snmp.poll import DeviceSnmpData, run_poll
 

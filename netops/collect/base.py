@@ -67,6 +67,17 @@ class Collector(Protocol):
     ) -> dict[str, CollectResult]: ...
 
 
+@runtime_checkable
+class AsyncCollector(Collector, Protocol):
+    """A collector whose work is an asyncio coroutine: it can also run on a loop that is already
+    running (a Dask worker's own loop), so a shard needs no thread of its own to contend for the GIL
+    with the worker's machinery. `collect` is the same work on a loop of its own."""
+
+    async def collect_async(
+        self, nr: Nornir, options: CollectOptions, on_result: OnResult
+    ) -> dict[str, CollectResult]: ...
+
+
 # The boundary's vocabulary, as httpx maps httpcore's errors: each library error type -> one reason.
 # Checked from the root cause outwards (NAPALM and Nornir wrap the real error; netmiko reports a
 # refused connection as a "timeout" wrapping the truth); the first type in this order that matches wins.

@@ -8,6 +8,7 @@ devices, from the lab; they live only in memory.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import cast
 
@@ -17,7 +18,7 @@ from netops.collect.base import CollectOptions, CollectResult, OnResult
 from netops.collect.normalize import canonicalise
 from netops.collect.snmp.credentials import AuthProto, PrivProto, SnmpCredentials, SnmpTarget
 from netops.collect.snmp.normalize import to_observation
-from netops.collect.snmp.poll import DeviceSnmpData, run_poll
+from netops.collect.snmp.poll import DeviceSnmpData, poll_many
 from netops.models.observation import DeviceFailure, FailureReason
 from netops.models.settings import SWEEP_DEFAULTS
 from netops.sources.secrets import SnmpSecrets
@@ -50,6 +51,12 @@ class SnmpCollector:
         self.workload = workload
 
     def collect(self, nr: Nornir, options: CollectOptions, on_result: OnResult) -> dict[str, CollectResult]:
+        """The poll on a loop of its own (must not be called from a running loop)."""
+        return asyncio.run(self.collect_async(nr, options, on_result))
+
+    async def collect_async(self, nr: Nornir, options: CollectOptions, on_result: OnResult
+                            ) -> dict[str, CollectResult]:
+        """Every host polled on the running loop, at most `options.concurrency` at a time."""
         out: dict[str, CollectResult] = {}
         targets: list[SnmpTarget] = []
         for name, host in nr.inventory.hosts.items():
@@ -73,7 +80,7 @@ class SnmpCollector:
             on_result(out[name])
 
         if targets:
-            polled = run_poll(
+            polled = await poll_many(
                 targets, self.workload, options.concurrency, options.timeout, options.retries, progress
             )
             out.update({name: convert(result) for name, result in polled.items() if name not in out})

@@ -8,6 +8,7 @@ device does can abort the sweep.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -17,7 +18,7 @@ from typing import Any, Protocol, runtime_checkable
 from nornir.core import Nornir
 
 from netops.analysis.links import judge_links, new_adjacencies
-from netops.collect.base import CollectOptions, Collector, CollectResult, failure_from
+from netops.collect.base import AsyncCollector, CollectOptions, Collector, CollectResult, failure_from
 from netops.collect.cli_collector import CliCollector
 from netops.collect.napalm_collector import NapalmCollector
 from netops.collect.normalize import combine, has_neighbours
@@ -127,20 +128,48 @@ def _run_one(
     try:
         return collector.collect(nr, options, lambda r: progress.advance(collector.name, r))
     except Exception as exc:
-        return {host: failure_from(host, collector.name, exc) for host in nr.inventory.hosts}
+        return _all_failed(collector, nr, exc)
+
+
+async def _run_one_async(
+    collector: Collector, nr: Nornir, options: CollectOptions, progress: SweepProgress
+) -> dict[str, CollectResult]:
+    """`_run_one` on the running loop: a coroutine collector on it, any other in a thread beside it."""
+    if not isinstance(collector, AsyncCollector):
+        return await asyncio.to_thread(_run_one, collector, nr, options, progress)
+    progress.start(collector.name, len(nr.inventory.hosts))
+    try:
+        return await collector.collect_async(nr, options, lambda r: progress.advance(collector.name, r))
+    except Exception as exc:
+        return _all_failed(collector, nr, exc)
+
+
+def _all_failed(collector: Collector, nr: Nornir, exc: Exception) -> dict[str, CollectResult]:
+    return {host: failure_from(host, collector.name, exc) for host in nr.inventory.hosts}
+
+
+def _side_by_side(nr: Nornir, per_collector: Sequence[dict[str, CollectResult]]) -> dict[str, list[CollectResult]]:
+    results: dict[str, list[CollectResult]] = {h: [] for h in nr.inventory.hosts}
+    for got in per_collector:
+        for host, result in got.items():
+            results[host].append(result)
+    return results
 
 
 def collect_each(
     nr: Nornir, chosen: Sequence[Collector], options: CollectOptions, progress: SweepProgress
 ) -> dict[str, list[CollectResult]]:
     """Every host's result from each collector (in `chosen` order), the collectors side by side."""
-    results: dict[str, list[CollectResult]] = {h: [] for h in nr.inventory.hosts}
     with ThreadPoolExecutor(max_workers=max(1, len(chosen)), thread_name_prefix="collector") as pool:
         futures = [pool.submit(_run_one, c, nr, options, progress) for c in chosen]
-        for future in futures:
-            for host, result in future.result().items():
-                results[host].append(result)
-    return results
+        return _side_by_side(nr, [future.result() for future in futures])
+
+
+async def collect_each_async(
+    nr: Nornir, chosen: Sequence[Collector], options: CollectOptions, progress: SweepProgress
+) -> dict[str, list[CollectResult]]:
+    """`collect_each` on a loop that is already running (a Dask worker's): same results, same order."""
+    return _side_by_side(nr, await asyncio.gather(*(_run_one_async(c, nr, options, progress) for c in chosen)))
 
 
 class PhaseRunner(Protocol):

@@ -8,6 +8,7 @@ two sweeps of the same agents and are left out of the comparison.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -28,8 +29,8 @@ from netops.cli.main import cli
 from netops.collect.base import CollectOptions, CollectResult
 from netops.collect.nornir_init import build_nornir
 from netops.collect.runners import RunnerSpec, open_runner
-from netops.collect.runners.dask_runner import ClusterUnavailable, DaskRunner, domains_of
-from netops.collect.sweep import SweepRequest, sweep
+from netops.collect.runners.dask_runner import ClusterUnavailable, DaskRunner, domains_of, thread_share
+from netops.collect.sweep import SweepRequest, collect_each, collect_each_async, default_collectors, sweep
 from netops.config import Config, load_config
 from netops.models.observation import DeviceFailure, FailureReason, Snapshot
 from netops.sources.inventory import Inventory, load_inventory
@@ -195,6 +196,41 @@ def test_a_worker_killed_mid_sweep_loses_and_duplicates_nothing(city: City, runn
     assert not any("lost" in f["message"] for f in dask["failures"].values())
     assert progress.started == {"snmp": len(devices)}
     assert progress.advanced == {("snmp", d): 1 for d in devices}  # each device on the bar once
+
+
+class BrokenAsWhole:
+    """A collector that raises instead of answering (a bug in it): the sweep must still report each device."""
+
+    name = "broken"
+
+    def collect(self, nr: Any, options: CollectOptions, on_result: Any) -> dict[str, CollectResult]:
+        raise RuntimeError("collector bug")
+
+
+def test_the_worker_loop_path_reports_what_the_threaded_path_reports(city: City) -> None:
+    """A shard runs `collect_each_async` on the worker's loop (SNMP on the loop, others in threads);
+    in-process runs `collect_each` (each collector in a thread): same results, same order, same bar."""
+    nr = build_nornir(city.config, checked=city.inventory)
+    chosen = [default_collectors(city.config)["snmp"], BrokenAsWhole()]
+
+    def shaped(results: dict[str, list[CollectResult]]) -> dict[str, list[dict[str, Any]]]:
+        return {h: [r.model_dump(mode="json", exclude={"interfaces_counters": True, "facts": {"uptime"}})
+                    for r in got] for h, got in results.items()}
+
+    threaded, looped = CountingProgress(), CountingProgress()
+    reference = shaped(collect_each(nr, chosen, OPTIONS, threaded))
+    on_loop = shaped(asyncio.run(collect_each_async(nr, chosen, OPTIONS, looped)))
+    assert on_loop == reference
+    assert [r["via"] for r in on_loop[city.live[0]]] == ["snmp", "broken"]
+    assert {r[1]["reason"] for r in on_loop.values()} == {"error"}
+    assert looped.started == threaded.started == {"snmp": len(city.inventory.devices),
+                                                  "broken": len(city.inventory.devices)}
+    assert looped.advanced == {("snmp", d): 1 for d in city.inventory.devices}
+
+
+@pytest.mark.parametrize(("concurrency", "threads", "share"), [(200, 1, 200), (200, 3, 67), (200, 0, 200), (1, 8, 1)])
+def test_a_workers_threads_share_its_concurrency(concurrency: int, threads: int, share: int) -> None:
+    assert thread_share(CollectOptions(concurrency=concurrency), threads).concurrency == share
 
 
 def test_a_lost_shard_is_one_failure_per_device_with_the_reason() -> None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import importlib
 import itertools
 import logging
+import math
 import os
 import pickle
 import socket
@@ -35,7 +36,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
@@ -58,7 +59,7 @@ from netops.collect.runners.shards import (
 )
 from netops.collect.snmp.credentials import SnmpCredentials
 from netops.collect.snmp_collector import SnmpCollector
-from netops.collect.sweep import SweepProgress, collect_each
+from netops.collect.sweep import SweepProgress, collect_each_async
 from netops.errors import NetopsError
 from netops.models.observation import DeviceFailure, DeviceObservation, FailureReason
 
@@ -117,8 +118,8 @@ def portable(collector: Collector, names: Sequence[str]) -> Collector:
 class _WorkerRelay:
     """The SweepProgress a shard reports to: Dask worker events, a batch of devices per event.
 
-    Built in the Dask task's thread: the collectors call `advance` from their own threads and event
-    loops, where Dask's "current worker" is not set; `Worker.log_event` itself is thread-safe. One
+    Built in the shard's task, where Dask's "current worker" is set: NAPALM and CLI call `advance`
+    from their own threads, where it is not; `Worker.log_event` itself is thread-safe. One
     event per device cost the worker a sixth of its time at 5,000 devices on 2 cores: devices are sent
     in batches, at most every PROGRESS_EVERY_S seconds (or PROGRESS_BATCH devices), and the rest at the end.
     """
@@ -151,13 +152,27 @@ class _WorkerRelay:
             self.worker.log_event(PROGRESS_TOPIC, (self.token, batch))
 
 
-def run_sweep_shard(shard: Shard, chosen: Sequence[Collector], options: CollectOptions,
-                    token: str | None) -> dict[str, list[CollectResult]]:
-    """On a worker: the shard's hosts through the existing collectors (netops.collect.sweep)."""
-    nr = nornir_of(shard.hosts, num_workers=max(1, min(options.concurrency, 100)))
+def thread_share(options: CollectOptions, threads: int) -> CollectOptions:
+    """A shard's part of its worker's concurrency. A worker runs as many shards at once as it has
+    threads (`dask worker --nthreads`, default one per core), all on its one loop: together they keep
+    `options.concurrency` devices in flight per worker, as one in-process sweep does per process."""
+    return replace(options, concurrency=max(1, math.ceil(options.concurrency / max(threads, 1))))
+
+
+async def run_sweep_shard(shard: Shard, chosen: Sequence[Collector], options: CollectOptions,
+                          token: str | None) -> dict[str, list[CollectResult]]:
+    """On a worker: the shard's hosts through the existing collectors (netops.collect.sweep).
+
+    A coroutine, so Dask runs it on the worker's own event loop: the SNMP poll shares that loop with
+    the worker's heartbeats and monitors instead of contending with them for the GIL from a task
+    thread (measured: about a tenth of the poll's time at 5,000 devices). NAPALM and CLI run in
+    threads beside it, as in-process."""
     relay = _WorkerRelay(token)
+    if relay.worker is not None:
+        options = thread_share(options, relay.worker.state.nthreads)
+    nr = nornir_of(shard.hosts, num_workers=max(1, min(options.concurrency, 100)))
     try:
-        return collect_each(nr, chosen, options, relay)
+        return await collect_each_async(nr, chosen, options, relay)
     finally:
         relay.flush()
 

@@ -8,8 +8,9 @@ existed, so this is one.
 How a run goes:
 1. the hosts become plain records (netops.collect.runners.shards): Nornir hosts do not pickle;
 2. the records are grouped into shards (by failure domain, site or count); each shard is one Dask
-   task that rebuilds a Nornir over its hosts and runs the existing collectors there (the asyncio
-   SNMP poller over its hosts; NAPALM/CLI tasks with a threaded runner inside the shard);
+   task, a coroutine on the worker's own event loop, that rebuilds a Nornir over its hosts and runs
+   the existing collectors there (the asyncio SNMP poller on that loop; NAPALM/CLI tasks with a
+   threaded runner beside it); a worker's shards together keep `concurrency` devices in flight;
 3. each shard returns plain results; the client puts them back as the sweep's per-host results, or
    as Nornir's `AggregatedResult` (then `Nornir.run` fills `failed_hosts` as with any runner);
 4. workers report each device as it finishes (Dask worker events), so the rich bar moves live.

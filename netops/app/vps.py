@@ -6,7 +6,6 @@ thing a person does with `netops vps ...` and returns a pydantic model that seri
 from __future__ import annotations
 
 import os
-from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from netops.models.vps import Quota, Resources, Vps
 from netops.provision import backups as backup_ops
 from netops.provision.backends import BACKENDS as BACKENDS  # --backend choices
 from netops.provision.backends import get_backend
+from netops.provision.backups import BackupStatus
 from netops.provision.capacity_svg import capacity_svg
 from netops.provision.reconcile import Drift, compare
 from netops.provision.service import DEFAULT_GRACE, VpsService
@@ -138,20 +138,9 @@ def reconcile(session: Session, backend: str | None = None) -> ReconcileReport:
                                          service.backend))
 
 
-class BackupLine(BaseModel):
-    vps: str
-    pd: str
-    policy: str
-    max_age_hours: int
-    last_ok: datetime | None
-    last_status: str | None
-    age_hours: float | None
-    overdue: bool
-
-
 class BackupsReport(BaseModel):
     as_of: datetime | None
-    vps: list[BackupLine]
+    vps: list[BackupStatus]
     overdue: int
     total: int
 
@@ -161,8 +150,7 @@ def backups(session: Session, as_of: datetime | None = None, pd: str | None = No
     """VPS whose last backup is older than their policy allows (every VPS with `include_all`)."""
     when = (as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)) if as_of else None
     report = backup_ops.backup_report(_service(session), when, pd.upper() if pd else None)
-    lines = [BackupLine(**{**asdict(s), "age_hours": None if s.age_hours is None else round(s.age_hours, 1)})
-             for s in report if include_all or s.overdue]
+    lines = [s for s in report if include_all or s.overdue]
     return BackupsReport(as_of=when, vps=lines, overdue=sum(s.overdue for s in report), total=len(report))
 
 

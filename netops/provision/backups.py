@@ -45,7 +45,8 @@ class BackupEvent:
 
 @dataclass(frozen=True)
 class BackupStatus:
-    """One VPS against its policy; `overdue` when the last good backup is older than max_age_hours."""
+    """One VPS against its policy; `overdue` when the last good backup is older than max_age_hours
+    (`age_hours`, rounded to a tenth, says how old it is)."""
 
     vps: str
     pd: str
@@ -59,7 +60,7 @@ class BackupStatus:
     def as_dict(self) -> dict[str, object]:
         return {"vps": self.vps, "pd": self.pd, "policy": self.policy, "max_age_hours": self.max_age_hours,
                 "last_ok": self.last_ok.isoformat() if self.last_ok else None, "last_status": self.last_status,
-                "age_hours": None if self.age_hours is None else round(self.age_hours, 1), "overdue": self.overdue}
+                "age_hours": self.age_hours, "overdue": self.overdue}
 
 
 def parse_time(text: str) -> datetime:
@@ -138,7 +139,7 @@ def statuses(vps_list: list[Vps], last: dict[int, dict[str, str | None]], pusat:
         age = (as_of - since).total_seconds() / 3600
         out.append(BackupStatus(vps=vps.name, pd=vps.pd, policy=vps.backup_policy, max_age_hours=max_age,
                                 last_ok=last_ok, last_status=seen.get("last_status"),
-                                age_hours=age if last_ok else None,
+                                age_hours=round(age, 1) if last_ok else None,
                                 overdue=policy is None or as_of - since > timedelta(hours=max_age)))
     return sorted(out, key=lambda s: (s.pd, s.vps))
 

@@ -55,16 +55,20 @@ def create_private(path: Path, mode: int = 0o600) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode))
 
 
-def read_capped(path: Path, limit: int, kind: str) -> bytes:
+def read_capped(path: Path, limit: int, kind: str, name: str | None = None) -> bytes:
     """A file's bytes, read no further than `limit` + 1: a missing file, a folder, an unreadable file or one
-    over `limit` is one InputError line (`kind` names the files, e.g. "topology files")."""
+    over `limit` is one InputError line (`kind` names the files, e.g. "topology files"; `name` is how the
+    error names the file, the path by default)."""
+    named = name if name is not None else path
     try:
         with path.open("rb") as handle:
             data = handle.read(limit + 1)
     except FileNotFoundError as exc:
-        raise InputError.at(path, None, "(file)", "file not found") from exc
+        raise InputError.at(named, None, "(file)", "file not found") from exc
+    except IsADirectoryError as exc:
+        raise InputError.at(named, None, "(file)", "is a folder, not a file") from exc
     except OSError as exc:
-        raise InputError.at(path, None, "(file)", f"cannot read: {exc.strerror or exc.__class__.__name__}") from exc
+        raise InputError.at(named, None, "(file)", f"cannot read: {exc.strerror or exc.__class__.__name__}") from exc
     if len(data) > limit:
-        raise InputError.at(path, None, "(file)", f"over {limit // 2**20} MB; {kind} that large are refused")
+        raise InputError.at(named, None, "(file)", f"over {limit // 2**20} MB; {kind} that large are refused")
     return data

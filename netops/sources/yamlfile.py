@@ -23,6 +23,7 @@ from ruamel.yaml.events import (
 )
 
 from netops.errors import InputError
+from netops.files import read_capped
 
 Path_ = tuple[str | int, ...]
 _UNPARSABLE = object()
@@ -147,15 +148,7 @@ def check_yaml(text: str, name: str, *, aliases: bool = True, max_nodes: int = M
 
 def read_text(path: Path, name: str, max_bytes: int = MAX_BYTES) -> str:
     """A file's UTF-8 text, or an InputError saying why not (missing, a folder, too big, not text)."""
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(max_bytes + 1)
-    except IsADirectoryError as exc:
-        raise InputError.at(name, None, "(file)", "is a folder, not a file") from exc
-    except OSError as exc:
-        raise InputError.at(name, None, "(file)", f"cannot read: {exc.strerror or exc}") from exc
-    if len(raw) > max_bytes:
-        raise InputError.at(name, None, "(file)", f"file is over {max_bytes // 2**20} MB; refused")
+    raw = read_capped(path, max_bytes, "files", name)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -121,5 +121,5 @@ def test_graphml_topology_refuses_a_dtd(tmp_path: Path):
 
 
 def test_folder_is_a_clear_error(tmp_path: Path):
-    with pytest.raises(InputError, match="cannot read"):
+    with pytest.raises(InputError, match="is a folder, not a file"):
         load_topology_file(tmp_path)

@@ -68,15 +68,17 @@ def test_sla_breaches_and_the_monthly_report(store_url: str):
     store = Store(store_url)
     late = tickets.open_ticket(store, "RSUD", "no network", "tier1", Priority.p1).id
     fine = tickets.open_ticket(store, "RSUD", "printer", "tier1", Priority.p4).id
-    old = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=5)).isoformat()
+    # both opened 5 h ago, so that both fall in the same month even in the first hours of one
+    opened = dt.datetime.now(dt.UTC) - dt.timedelta(hours=5)
     with store.transaction() as conn:
-        conn.execute(text("UPDATE tickets SET opened_at = :at WHERE id = :id"), {"at": old, "id": late})
+        for ticket in (late, fine):
+            conn.execute(text("UPDATE tickets SET opened_at = :at WHERE id = :id"),
+                         {"at": opened.isoformat(), "id": ticket})
     t = tickets.get_ticket(store, late)
     assert t.breaches == ["response over 0:15:00", "resolution over 4:00:00"]
     assert tickets.get_ticket(store, fine).breaches == []
     tickets.resolve(store, late, "power restored")
-    month = dt.datetime.now(dt.UTC).strftime("%Y-%m")
-    _, report = run("ticket", "report", "--month", month, "--json")
+    _, report = run("ticket", "report", "--month", opened.strftime("%Y-%m"), "--json")
     assert report == [{"pd": "RSUD", "opened": 2, "resolved": 1, "breaches": 2,
                        "mean_hours_to_resolve": pytest.approx(5.0, abs=0.05)}]
     _code, listed = run("ticket", "list", "--open", "--json")

@@ -3,12 +3,17 @@
 Tests marked `@pytest.mark.lab` skip only when this machine cannot run a lab (not root,
 Debian daemons missing), saying which. The fixture brings up a small lab from the real
 sample inventory, with its own state file under pytest's temporary directory, and always
-tears it down, even when a test fails.
+tears it down, even when a test fails, and even when the run is stopped by SIGTERM (a CI time-out,
+a `kill`): that ends the run as Ctrl-C does, so pytest stops and every fixture's teardown runs.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+import signal
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 import pytest
 
@@ -19,6 +24,24 @@ from netops.lab.system import missing_prerequisites
 from netops.sources.inventory import load_inventory
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+_stash_previous = pytest.StashKey[Callable[[int, FrameType | None], Any] | int | None]()
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt(f"signal {signal.Signals(signum).name}")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if threading.current_thread() is threading.main_thread():
+        session.stash[_stash_previous] = signal.signal(signal.SIGTERM, _interrupt)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    previous = session.stash.get(_stash_previous, None)
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from netops.collect.runners.dask_runner import DaskRunner
 
 __all__ = ["DEFAULTS", "RUNNERS", "VIA_HELP", "RunnerKind", "RunnerSpec", "SweepAsk", "live_sweep", "run_sweep",
-           "sweep_request"]
+           "runner_spec", "sweep_request"]
 DEFAULTS = CollectOptions()
 VIA_HELP = (f"Collectors, comma-separated: {','.join(VIAS)}; netops.yaml's sweep.via overrides the default "
             f"[default: {','.join(SWEEP_DEFAULTS.via)}].")
@@ -66,12 +66,17 @@ def sweep_request(config: Config, ask: SweepAsk) -> SweepRequest:
         raise InputError.at("sweep", None, exc.field, str(exc)) from exc
 
 
+def runner_spec(config: Config, kind: RunnerKind, scheduler: str | None) -> RunnerSpec:
+    """Where a sweep or a watch runs, as asked on the command line, with the pollers netops.yaml declares."""
+    return RunnerSpec(kind, address=scheduler, pollers=config.sweep.pollers)
+
+
 def run_sweep(session: Session, ask: SweepAsk, progress: SweepProgress | None = None) -> SnapshotReport:
     """Ask the devices, judge the links, store the snapshot; the report says whether the lab was used."""
     request = sweep_request(session.config, ask)
     overlay = lab_overlay(session.config, ask.lab)
     snapshot = sweep(session.config, session.inventory, request, progress=progress, lab=overlay,
-                     runner=RunnerSpec(ask.runner, address=ask.scheduler))
+                     runner=runner_spec(session.config, ask.runner, ask.scheduler))
     snapshot.id = save_snapshot(session.store, snapshot)
     return snapshot_report(snapshot, notice(overlay), previous_sweep(session.store, snapshot))
 

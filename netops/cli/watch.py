@@ -9,7 +9,7 @@ import threading
 
 import click
 
-from netops.app.sweep import RUNNERS, RunnerKind, RunnerSpec
+from netops.app.sweep import RUNNERS, RunnerKind, runner_spec
 from netops.cli.context import AppContext, pass_app
 from netops.report.output import console, err_console, shown
 
@@ -50,7 +50,7 @@ def command(app: AppContext, interval: float, cycles: int | None, webhook: str |
     traps = trap_receiver(app.config, app.inventory, listen) if listen else None
     try:
         state = run_watch(app.config, app.inventory, app.store, interval, cycles, stop, show,
-                          traps=traps, runner=RunnerSpec(runner, address=scheduler), in_band=not oob,
+                          traps=traps, runner=runner_spec(app.config, runner, scheduler), in_band=not oob,
                           webhook=webhook)
     except KeyboardInterrupt:
         return

@@ -34,7 +34,8 @@ class AuditSettings(BaseModel):
 class SweepSettings(BaseModel):
     """`sweep:` in netops.yaml: which collectors, how patient per device, how many devices at once.
 
-    Example: `sweep: {via: snmp,cli, timeout: 5, retries: 2, concurrency: 100, lab_snmp: v3}`.
+    Example: `sweep: {via: snmp,cli, timeout: 5, retries: 2, concurrency: 100, lab_snmp: v3,
+    pollers: {poller-north: [kantor-bapenda, gedung-dprd]}}`.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -44,6 +45,8 @@ class SweepSettings(BaseModel):
     concurrency: int = Field(default=200, ge=1, description="devices talked to at once")
     lab_snmp: Literal["v2c", "v3"] = Field(default="v2c", description="what a running lab is asked with")
     snmp_port: int = Field(default=161, ge=1, le=65535, description="UDP port of the devices' agents")
+    pollers: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict, description="Dask pollers: worker name -> the sites only its workers poll")
 
     @field_validator("via", mode="before")
     @classmethod
@@ -53,6 +56,14 @@ class SweepSettings(BaseModel):
             value = [part.strip() for part in value.split(",") if part.strip()]
         if isinstance(value, list | tuple):
             return tuple(dict.fromkeys(value))
+        return value
+
+    @field_validator("pollers", mode="before")
+    @classmethod
+    def _one_site_or_a_list(cls, value: object) -> object:
+        """`poller-north: pusat-data` (one site) or a list of sites."""
+        if isinstance(value, dict):
+            return {name: [sites] if isinstance(sites, str) else sites for name, sites in value.items()}
         return value
 
 

@@ -32,6 +32,7 @@ from netops.collect.runners import RunnerSpec, open_runner
 from netops.collect.runners.dask_runner import ClusterUnavailable, DaskRunner, domains_of, thread_share
 from netops.collect.sweep import SweepRequest, collect_each, collect_each_async, default_collectors, sweep
 from netops.config import Config, load_config
+from netops.errors import ConfigError
 from netops.models.observation import DeviceFailure, FailureReason, Snapshot
 from netops.sources.inventory import Inventory, load_inventory
 from tests.conftest import REPO
@@ -39,6 +40,7 @@ from tests.loopback_agents import free_udp_port, snmpd_path, start_agents, stop_
 
 pytestmark = pytest.mark.slow
 OPTIONS = CollectOptions(timeout=1.5, retries=1, concurrency=200)
+WORKER_NAME_VARIABLE = "NETOPS_TEST_WORKER_NAME"
 
 
 class City:
@@ -303,6 +305,60 @@ def test_scheduler_needs_the_dask_runner() -> None:
     result = CliRunner().invoke(cli, ["sweep", "--scheduler", "tcp://127.0.0.1:1"])
     assert result.exit_code == 2
     assert result.output.strip() == "error a scheduler address needs the dask runner (--runner dask)"
+
+
+def site_and_worker(task: Task) -> Result:
+    """A plain Nornir task: the host's site and the name of the worker process that ran it (from its
+    environment: Dask's `get_worker` does not reach the threads of a shard's Nornir runner)."""
+    return Result(host=task.host, result=(task.host["site"], os.environ.get(WORKER_NAME_VARIABLE)))
+
+
+@pytest.fixture(scope="module")
+def pollers() -> Iterator[str]:
+    """A scheduler with two named pollers' workers on 127.0.0.1: `poller-north`, and `poller-south-0`
+    (what `dask worker --name poller-south --nworkers 2` names its first process)."""
+    from distributed import Nanny, Scheduler, SpecCluster
+
+    workers = {name: {"cls": Nanny, "options": {"name": name, "nthreads": 1, "host": "127.0.0.1",
+                                                "env": {WORKER_NAME_VARIABLE: name}}}
+               for name in ("poller-north", "poller-south-0")}
+    scheduler = {"cls": Scheduler, "options": {"host": "127.0.0.1", "dashboard_address": "127.0.0.1:0"}}
+    with SpecCluster(workers=workers, scheduler=scheduler) as cluster:
+        yield cluster.scheduler_address
+
+
+def test_a_sites_devices_are_polled_only_by_its_pollers(city: City, pollers: str) -> None:
+    sites = sorted({d.site for d in city.inventory.devices.values()})
+    north, south, east = sites[0:10], sites[10:20], sites[20]       # each poller's sites in several shards
+    served = {"poller-north": north, "poller-south": south, "poller-east": [east]}  # poller-east: no worker
+    spec = RunnerSpec("dask", address=pollers, shards=30, shard_by="site", pollers=served)
+    with open_runner(spec, city.inventory) as runner:
+        assert runner is not None
+        nr = build_nornir(city.config, checked=city.inventory).with_runner(runner)
+        results = nr.run(task=site_and_worker)
+        assert sorted(results) == sorted(city.inventory.devices)
+        ran_on = {name: multi[0].result[1] for name, multi in results.items() if not multi.failed}
+        site = {name: d.site for name, d in city.inventory.devices.items()}
+        assert len({s.index for s in runner.last_shards if s.pollers == ("poller-north",)}) >= 3
+        assert {ran_on[n] for n in site if site[n] in north} == {"poller-north"}
+        assert {ran_on[n] for n in site if site[n] in south} == {"poller-south-0"}
+        stranded = sorted(n for n in site if site[n] == east)
+        assert sorted(nr.data.failed_hosts) == stranded
+        assert all(f"no worker of poller poller-east is connected (it polls site {east})" in
+                   str(results[n][0].exception) for n in stranded)
+        # the sweep goes through the same placement: the stranded devices fail at once, saying why
+        snapshot = sweep(city.config, city.inventory, SweepRequest(options=OPTIONS),
+                         nr=build_nornir(city.config, checked=city.inventory).with_runner(runner))
+    not_run = {h: f.message for h, f in snapshot.failures.items() if "no worker of poller" in f.message}
+    assert sorted(not_run) == stranded
+    assert sorted(snapshot.observations) == sorted(set(city.live) - set(stranded))
+
+
+def test_a_poller_naming_an_unknown_site_is_refused_before_any_work(city: City) -> None:
+    spec = RunnerSpec("dask", address="tcp://127.0.0.1:1", pollers={"poller-north": ("pusat-data", "nowhere")})
+    with pytest.raises(ConfigError, match=r"sweep.pollers.poller-north: unknown site nowhere"), \
+            open_runner(spec, city.inventory):
+        pytest.fail("the runner opened")
 
 
 def platform_and_site(task: Task, fail_on: str) -> Result:

@@ -11,6 +11,7 @@ from netops.collect.runners.shards import (
     group_key,
     host_of,
     nornir_of,
+    pin_by_site,
     plan_shards,
     record_of,
     shard_count,
@@ -80,6 +81,20 @@ def test_a_host_can_name_its_own_domain_in_its_data() -> None:
              HostRecord(name="c")]
     shards = plan_shards(hosts, 3, group_key("failure_domain", {}))
     assert sorted(sorted(s.names) for s in shards) == [["a", "b"], ["c"]]
+
+
+@pytest.mark.parametrize(("shard_by", "counts"), [("count", (2, 2, 4)), ("site", (1, 1, 2))])  # a site is never split
+def test_pinned_hosts_never_share_a_shard_with_other_pollers(shard_by: str, counts: tuple[int, int, int]) -> None:
+    sites = {f"h{i:02}": "ABCD"[i % 4] for i in range(40)}
+    pin = pin_by_site({"north": ["A"], "both": ["A", "B"], "idle": ["Z"]})
+    shards = plan_shards(records(sites), 8, group_key(shard_by, {}), pin)  # type: ignore[arg-type]
+    assert [s.index for s in shards] == list(range(len(shards)))
+    assert sorted(n for s in shards for n in s.names) == sorted(sites)      # each host exactly once
+    expected = {"A": ("both", "north"), "B": ("both",), "C": (), "D": ()}
+    for shard in shards:
+        assert {expected[sites[n]] for n in shard.names} == {shard.pollers}, shard
+    by_pollers = {p: sum(1 for s in shards if s.pollers == p) for p in set(expected.values())}
+    assert by_pollers == dict(zip([("both", "north"), ("both",), ()], counts, strict=True))  # shares follow the hosts
 
 
 @pytest.mark.parametrize("hosts,workers,asked,size,expected", [

@@ -31,6 +31,8 @@ def _config(tmp_path: Path, text: str) -> Path:
     ("policies:\n  - name: p\n    pd_kind: [rsud]\n", "netops.yaml:3: policies[0].pd_kind", "unknown setting"),
     ("audit:\n  fibre_cost_idr_per_m: -1\n", "netops.yaml:2: audit.fibre_cost_idr_per_m", "greater than 0"),
     ("diagrams_dir: topology/diagrams\n", "netops.yaml:1: diagrams_dir", "unknown setting"),
+    ("sweep:\n  pollers:\n    poller-north: [3]\n", "netops.yaml:3: sweep.pollers.poller-north[0]", "valid string"),
+    ("sweep:\n  pollers: [poller-north]\n", "netops.yaml:2: sweep.pollers", "valid dictionary"),
 ])
 def test_a_bad_section_key_names_its_line(tmp_path: Path, text: str, where: str, words: str) -> None:
     with pytest.raises(InputError) as caught:
@@ -45,6 +47,8 @@ def test_sweep_settings_are_read_typed(tmp_path: Path) -> None:
     cfg = load_config(_config(tmp_path, "sweep:\n  via: snmp,cli,snmp\n  timeout: 5\n  snmp_port: 1161\n"))
     assert cfg.sweep == SweepSettings(via=("snmp", "cli"), timeout=5.0, snmp_port=1161)
     assert load_config(_config(tmp_path, "store: sqlite:///x.sqlite\n")).sweep == SWEEP_DEFAULTS
+    pollers = load_config(_config(tmp_path, "sweep:\n  pollers:\n    north: [a, b]\n    south: c\n")).sweep.pollers
+    assert pollers == {"north": ("a", "b"), "south": ("c",)}           # one site needs no list
 
 
 def test_collect_options_default_to_the_settings_and_take_overrides() -> None:

@@ -7,9 +7,9 @@ imported only when it is chosen: an in-process sweep never pays for it.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from netops.collect.runners.shards import SHARD_BY, ShardBy
@@ -26,13 +26,15 @@ RUNNERS: tuple[RunnerKind, ...] = ("threaded", "dask")
 @dataclass(frozen=True)
 class RunnerSpec:
     """`threaded` (default, in-process) or `dask`: `address` None starts a local cluster of
-    `workers` processes; `shard_by` None means failure domains where the topology is known."""
+    `workers` processes; `shard_by` None means failure domains where the topology is known;
+    `pollers`: poller name -> the sites only its workers poll (netops.yaml `sweep.pollers`)."""
 
     kind: RunnerKind = "threaded"
     address: str | None = None
     shards: int | None = None
     shard_by: ShardBy | None = None
     workers: int | None = None
+    pollers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.kind not in RUNNERS:
@@ -49,18 +51,24 @@ class RunnerSpec:
 def open_runner(spec: RunnerSpec | None, inventory: Inventory | None = None) -> Iterator[DaskRunner | None]:
     """None for the in-process runner; else a connected Dask runner, closed on leaving.
 
-    With `inventory`, hosts are sharded by failure domain (unless `spec.shard_by` says otherwise).
-    Connecting happens here, so an unreachable scheduler is an error before any device is asked.
+    With `inventory`, hosts are sharded by failure domain (unless `spec.shard_by` says otherwise), and
+    a poller's sites are checked against it. Connecting happens here, so an unreachable scheduler or an
+    unknown site is an error before any device is asked.
     """
     if spec is None or spec.kind == "threaded":
         yield None
         return
+    for poller, sites in spec.pollers.items():
+        unknown = sorted(set(sites) - set(inventory.sites)) if inventory is not None else []
+        if unknown:
+            raise ConfigError(f"sweep.pollers.{poller}: unknown site {', '.join(unknown)} "
+                              "(sites are the keys of inventory/sites.yaml)")
     from netops.collect.runners.dask_runner import DaskRunner, domains_of
 
     shard_by = spec.shard_by or ("failure_domain" if inventory is not None else "count")
     domains = domains_of(inventory) if inventory is not None and shard_by == "failure_domain" else None
     runner = DaskRunner(address=spec.address, shards=spec.shards, shard_by=shard_by, workers=spec.workers,
-                        domains=domains)
+                        domains=domains, pollers=spec.pollers)
     try:
         runner.connect()
         yield runner

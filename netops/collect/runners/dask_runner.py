@@ -21,6 +21,12 @@ that is lost for good (or not back within the deadline) becomes one failure per 
 reason. So every device is reported exactly once. A scheduler that cannot be reached, or that has no
 worker, is a `ClusterUnavailable` before any device is asked.
 
+Pollers near the devices: with `pollers: {poller: [site, ...]}`, the shards of a site's devices run only
+on the workers of the pollers that serve it (Dask worker restrictions; a worker belongs to poller P when
+`dask worker --name P` named it, `P-0`, `P-1`... with `--nworkers`). When none of them is connected, the
+shard's devices fail at once, saying which pollers were expected; nothing is polled from a place that may
+not reach them.
+
 Secrets: a shard carries its own hosts' login and SNMP credentials (SecretStr, never printed), in
 memory; between machines, use a `tls://` scheduler address (README: "Sweeps on several machines").
 """
@@ -32,6 +38,7 @@ import logging
 import math
 import os
 import pickle
+import re
 import socket
 import threading
 import time
@@ -54,6 +61,7 @@ from netops.collect.runners.shards import (
     ShardBy,
     group_key,
     nornir_of,
+    pin_by_site,
     plan_shards,
     record_of,
     shard_count,
@@ -88,6 +96,10 @@ class ClusterUnavailable(NetopsError):
 
 class ShardTaskError(Exception):
     """A task failed inside a shard; the worker's exception, as text (exceptions may not pickle)."""
+
+
+class NoPoller(Exception):
+    """None of the pollers that serve a shard's sites has a worker connected; the shard was not run."""
 
 
 def domains_of(inventory: Inventory) -> dict[str, str]:
@@ -254,7 +266,17 @@ class _ProgressRelay:
 
 
 def _lost(shard: Shard, exc: BaseException) -> str:
+    if isinstance(exc, NoPoller):
+        return f"shard {shard.index} not run: {exc}"
     return f"shard {shard.index} lost: {type(exc).__name__}: {str(exc).strip()[:200]}"
+
+
+def poller_of(worker_name: str, pollers: Sequence[str]) -> str | None:
+    """The poller a worker belongs to: its `--name`, or that name with the `-N` that `--nworkers` adds."""
+    for poller in pollers:
+        if worker_name == poller or re.fullmatch(re.escape(poller) + r"-\d+", worker_name):
+            return poller
+    return None
 
 
 def _reachable(address: str, timeout: float) -> None:
@@ -277,20 +299,23 @@ def _reachable(address: str, timeout: float) -> None:
 
 
 class DaskRunner:
-    """Nornir runner plugin `dask`: `runner: {plugin: dask, options: {address, shards, shard_by}}`.
+    """Nornir runner plugin `dask`: `runner: {plugin: dask, options: {address, shards, shard_by, pollers}}`.
 
     `address` None starts a LocalCluster of `workers` processes (default: one per core) on 127.0.0.1.
     `shards` None: enough for `shard_size` devices each, at least two per worker thread.
     `shard_by`: count | site | failure_domain (`domains`: device -> domain; else a host's
-    `failure_domain` data). The client connects on first use (or `connect()`); `close()` ends it.
+    `failure_domain` data). `pollers`: poller name -> the sites only its workers poll.
+    The client connects on first use (or `connect()`); `close()` ends it.
     """
 
     def __init__(self, address: str | None = None, shards: int | None = None, shard_by: ShardBy = "count",
                  workers: int | None = None, domains: Mapping[str, str] | None = None,
+                 pollers: Mapping[str, Sequence[str]] | None = None,
                  shard_size: int = DEFAULT_SHARD_SIZE, connect_timeout: float = 10.0,
                  worker_wait: float = 30.0, num_workers: int = 20, deadline: float | None = None):
         self.address, self.shards, self.shard_by, self.workers = address, shards, shard_by, workers
         self.domains: Mapping[str, str] = domains or {}
+        self.pollers: Mapping[str, Sequence[str]] = pollers or {}
         self.shard_size, self.connect_timeout, self.worker_wait = shard_size, connect_timeout, worker_wait
         self.num_workers, self.deadline = num_workers, deadline
         self._client: Any = None   # distributed.Client
@@ -350,7 +375,32 @@ class DaskRunner:
         """The shards for these hosts on the connected cluster (one worker thread counts one)."""
         threads = sum(self.connect().nthreads().values())
         count = shard_count(len(records), threads, self.shards, self.shard_size)
-        return plan_shards(records, count, group_key(self.shard_by, self.domains))
+        return plan_shards(records, count, group_key(self.shard_by, self.domains), pin_by_site(self.pollers))
+
+    def _dispatch(self, shards: Sequence[Shard], submit: Callable[..., Any]
+                  ) -> tuple[dict[Any, Shard], list[tuple[Shard, BaseException]]]:
+        """Each shard submitted (`submit(shard, **restrictions)` -> future), on its pollers' workers when
+        it has pollers; a shard none of whose pollers is connected is not run: its outcome is NoPoller."""
+        workers: dict[str, list[str]] = {}
+        if any(shard.pollers for shard in shards):
+            for address, about in self.connect().scheduler_info(n_workers=-1)["workers"].items():
+                poller = poller_of(str(about.get("name", "")), list(self.pollers))
+                if poller is not None:
+                    workers.setdefault(poller, []).append(address)
+        futures: dict[Any, Shard] = {}
+        not_run: list[tuple[Shard, BaseException]] = []
+        for shard in shards:
+            if not shard.pollers:
+                futures[submit(shard)] = shard
+                continue
+            addresses = sorted(a for p in shard.pollers for a in workers.get(p, []))
+            if addresses:
+                futures[submit(shard, workers=addresses, allow_other_workers=False)] = shard
+            else:
+                sites = sorted({str(h.data.get("site")) for h in shard.hosts})
+                not_run.append((shard, NoPoller(f"no worker of poller {' or '.join(shard.pollers)} is connected "
+                                                f"(it polls site {', '.join(sites)})")))
+        return futures, not_run
 
     def _outcomes(self, futures: dict[Any, Shard], seconds: float
                   ) -> Iterator[tuple[Shard, Any | BaseException]]:
@@ -396,11 +446,12 @@ class DaskRunner:
             progress.start(c.name, len(names))
         client.subscribe_topic(PROGRESS_TOPIC, relay.event)
         try:
-            futures = {client.submit(run_sweep_shard, shard, [portable(c, shard.names) for c in chosen],
-                                     options, token, key=f"netops-sweep-{token}-shard-{shard.index}",
-                                     pure=False, retries=1): shard for shard in shards}
+            futures, not_run = self._dispatch(shards, lambda shard, **where: client.submit(
+                run_sweep_shard, shard, [portable(c, shard.names) for c in chosen], options, token,
+                key=f"netops-sweep-{token}-shard-{shard.index}", pure=False, retries=1, **where))
             results: dict[str, list[CollectResult]] = {}
-            for shard, outcome in self._outcomes(futures, self._phase_deadline(len(names), options)):
+            for shard, outcome in itertools.chain(
+                    not_run, self._outcomes(futures, self._phase_deadline(len(names), options))):
                 got = self._complete(shard, chosen, outcome)
                 relay.settle(chosen, got)
                 results.update(got)
@@ -434,12 +485,11 @@ class DaskRunner:
         shards = self.plan([record_of(h) for h in hosts])
         self.last_shards = shards
         token = f"{uuid.uuid4().hex[:12]}-{next(self._phases)}"
-        futures = {client.submit(run_task_shard, shard, task.task, task.name, task.severity_level, task.params,
-                                 task.global_dry_run, self.num_workers,
-                                 key=f"netops-task-{token}-shard-{shard.index}", pure=False, retries=1): shard
-                   for shard in shards}
-        options = CollectOptions()
-        for shard, outcome in self._outcomes(futures, self._phase_deadline(len(hosts), options)):
+        futures, not_run = self._dispatch(shards, lambda shard, **where: client.submit(
+            run_task_shard, shard, task.task, task.name, task.severity_level, task.params, task.global_dry_run,
+            self.num_workers, key=f"netops-task-{token}-shard-{shard.index}", pure=False, retries=1, **where))
+        deadline = self._phase_deadline(len(hosts), CollectOptions())
+        for shard, outcome in itertools.chain(not_run, self._outcomes(futures, deadline)):
             for name in shard.names:
                 host = by_name[name]
                 multi = MultiResult(task.name)

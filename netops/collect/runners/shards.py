@@ -12,6 +12,11 @@ How hosts are grouped (`ShardBy`):
 - `failure_domain`: the hosts behind one duct or fibre cut together (netops.analysis.domains), so one
   shard sees a whole cut; hosts in no domain fill the shards up.
 Groups are never split; they are packed largest first into the emptiest shard.
+
+Pollers (`pollers: {poller: [site, ...]}`, LibreNMS's poller groups): the devices of a site that a poller
+serves are polled only by that poller's workers, because only the pollers near them may reach them. Hosts
+pinned to one set of pollers are sharded apart from the others (a shard never mixes two sets), each set
+getting its share of the shards; a site no poller names goes to any worker.
 """
 from __future__ import annotations
 
@@ -108,6 +113,7 @@ class Shard:
 
     index: int
     hosts: tuple[HostRecord, ...]
+    pollers: tuple[str, ...] = ()          # the pollers whose workers may run it; () for any worker
 
     @property
     def names(self) -> list[str]:
@@ -130,17 +136,46 @@ def group_key(shard_by: ShardBy, domains: Mapping[str, str]) -> Callable[[HostRe
     return lambda r: None
 
 
-def plan_shards(records: Sequence[HostRecord], count: int, key: Callable[[HostRecord], str | None]
-                ) -> list[Shard]:
-    """`count` shards (fewer if there are fewer groups); a group is never split.
+def pin_by_site(pollers: Mapping[str, Sequence[str]]) -> Callable[[HostRecord], tuple[str, ...]]:
+    """A host's pollers: those that name its site, sorted; () when none does (any worker)."""
+    of_site: dict[str, list[str]] = {}
+    for poller, sites in pollers.items():
+        for site in sites:
+            of_site.setdefault(site, []).append(poller)
+    return lambda r: tuple(sorted(of_site.get(str(r.data.get("site")), ())))
+
+
+def _unpinned(_: HostRecord) -> tuple[str, ...]:
+    return ()
+
+
+def plan_shards(records: Sequence[HostRecord], count: int, key: Callable[[HostRecord], str | None],
+                pin: Callable[[HostRecord], tuple[str, ...]] = _unpinned) -> list[Shard]:
+    """About `count` shards; a group is never split, nor a shard shared by two sets of pollers.
+
+    Each set of pollers gets a share of `count` in proportion to its hosts (at least one shard), and
+    its hosts are grouped as below; the shards are then numbered in order.
+    """
+    by_pin: dict[tuple[str, ...], list[HostRecord]] = {}
+    for r in records:
+        by_pin.setdefault(pin(r), []).append(r)
+    shards: list[Shard] = []
+    for pollers, members in sorted(by_pin.items()):
+        share = max(1, round(count * len(members) / len(records)))
+        shards += [Shard(len(shards) + i, hosts, pollers) for i, hosts in enumerate(_packed(members, share, key))]
+    return shards
+
+
+def _packed(records: Sequence[HostRecord], count: int, key: Callable[[HostRecord], str | None]
+            ) -> list[tuple[HostRecord, ...]]:
+    """`count` groups of hosts (fewer if there are fewer groups); a group is never split.
 
     Without groups, contiguous equal slices. With groups, longest-processing-time packing: groups
     largest first, each into the shard holding the fewest hosts; free hosts fill up last.
     """
     if all(key(r) is None for r in records):
         size = math.ceil(len(records) / max(count, 1)) if records else 1
-        chunks = [tuple(records[i:i + size]) for i in range(0, len(records), size)]
-        return [Shard(i, chunk) for i, chunk in enumerate(chunks)]
+        return [tuple(records[i:i + size]) for i in range(0, len(records), size)]
     groups: dict[str, list[HostRecord]] = {}
     free: list[HostRecord] = []
     for r in records:
@@ -154,4 +189,4 @@ def plan_shards(records: Sequence[HostRecord], count: int, key: Callable[[HostRe
         min(bins, key=len).extend(members)
     for r in free:
         min(bins, key=len).append(r)
-    return [Shard(i, tuple(b)) for i, b in enumerate(b for b in bins if b)]
+    return [tuple(b) for b in bins if b]

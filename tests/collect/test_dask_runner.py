@@ -15,6 +15,8 @@ import re
 import shutil
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -352,6 +354,51 @@ def test_a_sites_devices_are_polled_only_by_its_pollers(city: City, pollers: str
     not_run = {h: f.message for h, f in snapshot.failures.items() if "no worker of poller" in f.message}
     assert sorted(not_run) == stranded
     assert sorted(snapshot.observations) == sorted(set(city.live) - set(stranded))
+
+
+def test_a_poller_that_dies_mid_sweep_fails_its_devices_instead_of_holding_the_sweep(city: City) -> None:
+    """Dask holds a shard whose allowed workers are all gone until one comes back; the runner stops
+    waiting after POLLER_GRACE_S and reports its devices, each once, with the reason."""
+    from distributed import LocalCluster
+
+    sites = sorted({d.site for d in city.inventory.devices.values()})
+    pinned = {n for n, d in city.inventory.devices.items() if d.site in sites[:20]}
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address="127.0.0.1:0") as cluster:
+        poller = subprocess.Popen(  # a poller machine: no nanny to bring its worker back
+            [sys.executable, "-m", "distributed.cli.dask_worker", cluster.scheduler_address, "--name", "poller-north",
+             "--nthreads", "1", "--no-nanny", "--host", "127.0.0.1", "--no-dashboard"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            with DaskRunner(address=cluster.scheduler_address, shards=8, shard_by="site", deadline=120,
+                            pollers={"poller-north": sites[:20]}) as runner:
+                client = runner.connect()
+                client.wait_for_workers(2, timeout=60)
+                address = next(a for a, w in client.scheduler_info(n_workers=-1)["workers"].items()
+                               if w["name"] == "poller-north")
+
+                def kill_the_poller_while_it_polls() -> None:
+                    deadline = time.monotonic() + 60
+                    while not client.processing().get(address) and time.monotonic() < deadline:
+                        time.sleep(0.05)
+                    poller.kill()
+
+                killer = threading.Thread(target=kill_the_poller_while_it_polls, daemon=True)
+                killer.start()
+                snapshot = sweep(city.config, city.inventory, SweepRequest(options=OPTIONS),
+                                 nr=build_nornir(city.config, checked=city.inventory).with_runner(runner))
+                killer.join(timeout=60)
+        finally:
+            poller.kill()
+            poller.wait(timeout=10)
+    assert poller.returncode == -signal.SIGKILL
+    reported = set(snapshot.observations) | set(snapshot.failures)
+    assert reported == set(city.inventory.devices) and not set(snapshot.observations) & set(snapshot.failures)
+    stranded = {h for h, f in snapshot.failures.items()
+                if "no worker of poller poller-north is connected" in f.message}
+    assert stranded and stranded <= pinned
+    assert not any("not finished within" in f.message for f in snapshot.failures.values())
+    assert set(city.live) - pinned <= set(snapshot.observations)     # the other devices are polled as usual
 
 
 def test_a_poller_naming_an_unknown_site_is_refused_before_any_work(city: City) -> None:

@@ -25,7 +25,8 @@ Pollers near the devices: with `pollers: {poller: [site, ...]}`, the shards of a
 on the workers of the pollers that serve it (Dask worker restrictions; a worker belongs to poller P when
 `dask worker --name P` named it, `P-0`, `P-1`... with `--nworkers`). When none of them is connected, the
 shard's devices fail at once, saying which pollers were expected; nothing is polled from a place that may
-not reach them.
+not reach them. The same holds when a poller's last worker leaves mid-sweep (after POLLER_GRACE_S, in
+which a nanny restarts a crashed worker): Dask would hold its shards until one comes back.
 
 Secrets: a shard carries its own hosts' login and SNMP credentials (SecretStr, never printed), in
 memory; between machines, use a `tls://` scheduler address (README: "Sweeps on several machines").
@@ -38,6 +39,7 @@ import logging
 import math
 import os
 import pickle
+import queue
 import re
 import socket
 import threading
@@ -79,6 +81,8 @@ PROGRESS_BATCH = 200      # devices per progress event at most
 PROGRESS_EVERY_S = 0.5    # and at least this often while devices finish
 PROGRESS_TOPIC = "netops-progress"  # one topic: the scheduler keeps a bounded log per topic
 DEFAULT_SHARD_SIZE = 500
+POLLER_CHECK_S = 2.0      # how often a sweep checks that pinned shards' pollers still have a worker
+POLLER_GRACE_S = 10.0     # how long a poller may have none before its pending shards fail
 _log = logging.getLogger(__name__)
 
 
@@ -265,6 +269,16 @@ class _ProgressRelay:
                 self._advance(collector.name, result)
 
 
+def _outcome(future: Any) -> Any:
+    """A finished future's result, or the exception that ended it."""
+    try:
+        return future.result()
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
+        return exc
+
+
 def _lost(shard: Shard, exc: BaseException) -> str:
     if isinstance(exc, NoPoller):
         return f"shard {shard.index} not run: {exc}"
@@ -377,16 +391,26 @@ class DaskRunner:
         count = shard_count(len(records), threads, self.shards, self.shard_size)
         return plan_shards(records, count, group_key(self.shard_by, self.domains), pin_by_site(self.pollers))
 
+    def _poller_workers(self) -> dict[str, list[str]]:
+        """Poller -> the addresses of its workers connected now."""
+        workers: dict[str, list[str]] = {}
+        for address, about in self.connect().scheduler_info(n_workers=-1)["workers"].items():
+            poller = poller_of(str(about.get("name", "")), list(self.pollers))
+            if poller is not None:
+                workers.setdefault(poller, []).append(address)
+        return workers
+
+    @staticmethod
+    def _no_poller(shard: Shard) -> NoPoller:
+        sites = sorted({str(h.data.get("site")) for h in shard.hosts})
+        return NoPoller(f"no worker of poller {' or '.join(shard.pollers)} is connected "
+                        f"(it polls site {', '.join(sites)})")
+
     def _dispatch(self, shards: Sequence[Shard], submit: Callable[..., Any]
                   ) -> tuple[dict[Any, Shard], list[tuple[Shard, BaseException]]]:
         """Each shard submitted (`submit(shard, **restrictions)` -> future), on its pollers' workers when
         it has pollers; a shard none of whose pollers is connected is not run: its outcome is NoPoller."""
-        workers: dict[str, list[str]] = {}
-        if any(shard.pollers for shard in shards):
-            for address, about in self.connect().scheduler_info(n_workers=-1)["workers"].items():
-                poller = poller_of(str(about.get("name", "")), list(self.pollers))
-                if poller is not None:
-                    workers.setdefault(poller, []).append(address)
+        workers = self._poller_workers() if any(shard.pollers for shard in shards) else {}
         futures: dict[Any, Shard] = {}
         not_run: list[tuple[Shard, BaseException]] = []
         for shard in shards:
@@ -397,30 +421,54 @@ class DaskRunner:
             if addresses:
                 futures[submit(shard, workers=addresses, allow_other_workers=False)] = shard
             else:
-                sites = sorted({str(h.data.get("site")) for h in shard.hosts})
-                not_run.append((shard, NoPoller(f"no worker of poller {' or '.join(shard.pollers)} is connected "
-                                                f"(it polls site {', '.join(sites)})")))
+                not_run.append((shard, self._no_poller(shard)))
         return futures, not_run
+
+    def _stranded(self, pending: Mapping[Any, Shard], absent_since: dict[tuple[str, ...], float]
+                  ) -> dict[Any, NoPoller]:
+        """The pinned shards whose pollers have had no worker for POLLER_GRACE_S (a nanny restarting a
+        crashed worker comes back well within it): Dask would hold them until one comes back."""
+        pinned = {future: shard for future, shard in pending.items() if shard.pollers}
+        if not pinned:
+            return {}
+        workers, now = self._poller_workers(), time.monotonic()
+        stranded = {}
+        for future, shard in pinned.items():
+            if any(workers.get(p) for p in shard.pollers):
+                absent_since.pop(shard.pollers, None)
+            elif now - absent_since.setdefault(shard.pollers, now) >= POLLER_GRACE_S:
+                stranded[future] = self._no_poller(shard)
+        return stranded
 
     def _outcomes(self, futures: dict[Any, Shard], seconds: float
                   ) -> Iterator[tuple[Shard, Any | BaseException]]:
-        """Each shard with its result or the exception that lost it; shards past the deadline are
-        cancelled and reported as lost. Never raises."""
+        """Each shard with its result or the exception that lost it, as they finish; shards past the
+        deadline, or pinned to pollers that are gone, are cancelled and reported. Never raises."""
         pending = dict(futures)
-        try:
-            for future in _distributed().as_completed(list(futures), loop=self.connect().loop, timeout=seconds):
-                shard = pending.pop(future)
-                try:
-                    outcome = future.result()
-                except (KeyboardInterrupt, SystemExit):
-                    raise
-                except BaseException as exc:
-                    outcome = exc
-                yield shard, outcome
-        except TimeoutError:
-            for future, shard in pending.items():
-                future.cancel()
-                yield shard, TimeoutError(f"not finished within {seconds:g} s")
+        finished: queue.Queue[Any] = queue.Queue()
+        for future in futures:
+            future.add_done_callback(finished.put)      # from Dask's thread, also when cancelled
+        end = time.monotonic() + seconds
+        checked = time.monotonic()
+        absent_since: dict[tuple[str, ...], float] = {}
+        while pending:
+            left = end - time.monotonic()
+            if left <= 0:
+                for future, shard in pending.items():
+                    future.cancel()
+                    yield shard, TimeoutError(f"not finished within {seconds:g} s")
+                return
+            try:
+                done = finished.get(timeout=min(left, POLLER_CHECK_S))
+            except queue.Empty:
+                done = None
+            if done is not None and done in pending:
+                yield pending.pop(done), _outcome(done)
+            if time.monotonic() - checked >= POLLER_CHECK_S:
+                checked = time.monotonic()
+                for future, why in self._stranded(pending, absent_since).items():
+                    future.cancel()
+                    yield pending.pop(future), why
 
     def _phase_deadline(self, hosts: int, options: CollectOptions) -> float:
         """Generous: ten times the worst case of polling every device in waves of `concurrency`."""

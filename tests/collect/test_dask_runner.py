@@ -31,7 +31,13 @@ from netops.cli.main import cli
 from netops.collect.base import CollectOptions, CollectResult
 from netops.collect.nornir_init import build_nornir
 from netops.collect.runners import RunnerSpec, open_runner
-from netops.collect.runners.dask_runner import ClusterUnavailable, DaskRunner, domains_of, thread_share
+from netops.collect.runners.dask_runner import (
+    ClusterUnavailable,
+    DaskRunner,
+    domains_of,
+    poller_of,
+    thread_share,
+)
 from netops.collect.sweep import SweepRequest, collect_each, collect_each_async, default_collectors, sweep
 from netops.config import Config, load_config
 from netops.errors import ConfigError
@@ -399,6 +405,14 @@ def test_a_poller_that_dies_mid_sweep_fails_its_devices_instead_of_holding_the_s
     assert stranded and stranded <= pinned
     assert not any("not finished within" in f.message for f in snapshot.failures.values())
     assert set(city.live) - pinned <= set(snapshot.observations)     # the other devices are polled as usual
+
+
+@pytest.mark.parametrize(("worker", "poller"), [
+    ("poller-north", "poller-north"), ("poller-north-0", "poller-north"), ("poller-north-11", "poller-north"),
+    ("poller-north-2", "poller-north-2"), ("poller-north-2-1", "poller-north-2"),
+    ("poller-northeast", None), ("poller-north-x", None), ("tcp://127.0.0.1:4000", None)])
+def test_a_worker_belongs_to_the_poller_that_named_it(worker: str, poller: str | None) -> None:
+    assert poller_of(worker, ["poller-north", "poller-north-2", "poller-south"]) == poller
 
 
 def test_a_poller_naming_an_unknown_site_is_refused_before_any_work(city: City) -> None:

@@ -286,11 +286,11 @@ def _lost(shard: Shard, exc: BaseException) -> str:
 
 
 def poller_of(worker_name: str, pollers: Sequence[str]) -> str | None:
-    """The poller a worker belongs to: its `--name`, or that name with the `-N` that `--nworkers` adds."""
-    for poller in pollers:
-        if worker_name == poller or re.fullmatch(re.escape(poller) + r"-\d+", worker_name):
-            return poller
-    return None
+    """The poller a worker belongs to: its `--name`, else that name with the `-N` that `--nworkers` adds
+    (a poller named exactly as the worker wins: `poller-north-2` is not `poller-north`'s third worker)."""
+    if worker_name in pollers:
+        return worker_name
+    return next((p for p in pollers if re.fullmatch(re.escape(p) + r"-\d+", worker_name)), None)
 
 
 def _reachable(address: str, timeout: float) -> None:

@@ -279,10 +279,14 @@ def _outcome(future: Any) -> Any:
         return exc
 
 
-def _lost(shard: Shard, exc: BaseException) -> str:
-    if isinstance(exc, NoPoller):
-        return f"shard {shard.index} not run: {exc}"
-    return f"shard {shard.index} lost: {type(exc).__name__}: {str(exc).strip()[:200]}"
+def _why_missing(shard: Shard, outcome: Any) -> str:
+    """Why a device of `shard` has no result: the shard was not run or was lost (`outcome` is the
+    exception), or it came back without that device."""
+    if isinstance(outcome, NoPoller):
+        return f"shard {shard.index} not run: {outcome}"
+    if isinstance(outcome, BaseException):
+        return f"shard {shard.index} lost: {type(outcome).__name__}: {str(outcome).strip()[:200]}"
+    return f"shard {shard.index} returned no result for this device"
 
 
 def poller_of(worker_name: str, pollers: Sequence[str]) -> str | None:
@@ -511,8 +515,7 @@ class DaskRunner:
     def _complete(shard: Shard, chosen: Sequence[Collector], outcome: Any) -> dict[str, list[CollectResult]]:
         """Exactly one result per collector for each of the shard's hosts: what came back, else a failure."""
         got: Mapping[str, list[CollectResult]] = {} if isinstance(outcome, BaseException) else outcome
-        why = _lost(shard, outcome) if isinstance(outcome, BaseException) else (
-            f"shard {shard.index} returned no result for this device")
+        why = _why_missing(shard, outcome)
         out: dict[str, list[CollectResult]] = {}
         for name in shard.names:
             mine = list(got.get(name, []))
@@ -543,8 +546,7 @@ class DaskRunner:
                 multi = MultiResult(task.name)
                 records = None if isinstance(outcome, BaseException) else outcome.get(name)
                 if records is None:
-                    why = (_lost(shard, outcome) if isinstance(outcome, BaseException)
-                           else f"shard {shard.index} returned no result for this device")
+                    why = _why_missing(shard, outcome)
                     multi.append(Result(host, result=why, failed=True, exception=ShardTaskError(why),
                                         severity_level=logging.ERROR, name=task.name))
                 for r in records or []:
